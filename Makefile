@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint format
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.requirements: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.requirements
+
+run: export DJANGO_DEBUG ?= on
+run: $(VENV)/.requirements
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddata gcm_hearing_2017
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The suite never runs with a real secret; this key exists only for it.
+test: export DJANGO_SECRET_KEY ?= insecure-key-for-the-test-suite-only
+test: $(VENV)/.requirements-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.requirements-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.requirements-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

@@ -1,0 +1,69 @@
+"""Shared test fixtures: the personas every view is tested with (after healthchecks' alice, bob
+and charlie) and a helper asserting that the database itself rejects a row."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.test import override_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static_files(tmp_path_factory):
+    """Pages are rendered as in production, with hashed static file names, so a template that
+    names a missing file fails here rather than on the server."""
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """Secretariat staff who prepare hearings: may view and change everything."""
+    user = django_user_model.objects.create_user("editor", "editor@example.org", "pw-editor-1")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["consultations", "stakeholders"])
+    )
+    return user
+
+
+@pytest.fixture
+def viewer(django_user_model):
+    """Staff who may look at the back office but change nothing."""
+    user = django_user_model.objects.create_user("viewer", "viewer@example.org", "pw-viewer-1")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["consultations", "stakeholders"],
+            codename__startswith="view_",
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def stakeholder(django_user_model):
+    """Someone from outside the secretariat with an account: no staff rights at all."""
+    return django_user_model.objects.create_user("stakeholder", "ngo@example.org", "pw-ngo-1")
+
+
+@contextmanager
+def _violates(constraint):
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        yield
+    message = str(caught.value)
+    if connection.vendor == "postgresql" or "CHECK" in message or "index" in message:
+        assert constraint in message
+
+
+@pytest.fixture
+def violates():
+    """`with violates("name"):` asserts that the block's write is refused by the database itself,
+    and that the refusal names the constraint wherever the database's message names one
+    (PostgreSQL always; SQLite for CHECK constraints and expression indexes)."""
+    return _violates

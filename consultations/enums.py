@@ -1,0 +1,86 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UNLanguage(models.TextChoices):
+    """The six official languages of the United Nations, in which outcome texts may be held."""
+
+    ARABIC = "ar", _("Arabic")
+    CHINESE = "zh", _("Chinese")
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    RUSSIAN = "ru", _("Russian")
+    SPANISH = "es", _("Spanish")
+
+
+class TranslationStatus(models.TextChoices):
+    ORIGINAL = "original", _("Original")
+    MACHINE = "machine", _("Machine translation")
+    VERIFIED = "verified", _("Verified translation")
+
+
+class HearingStatus(models.TextChoices):
+    """Derived from the hearing's date, never stored."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    ONGOING = "ongoing", _("Today")
+    PAST = "past", _("Past")
+
+
+class SegmentKind(models.TextChoices):
+    OPENING = "opening", _("Opening segment")
+    PANEL = "panel", _("Panel")
+    INTERACTIVE = "interactive", _("Interactive discussion")
+    REMARKS = "remarks", _("Remarks")
+    CLOSING = "closing", _("Closing segment")
+
+
+class ParticipationRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    MODERATOR = "moderator", _("Moderator")
+    PANELLIST = "panellist", _("Panellist")
+    SPEAKER = "speaker", _("Speaker")
+    CO_FACILITATOR = "co_facilitator", _("Co-facilitator")
+
+    @property
+    def plural_label(self):
+        return {
+            self.CHAIR: _("Chairs"),
+            self.MODERATOR: _("Moderators"),
+            self.PANELLIST: _("Panellists"),
+            self.SPEAKER: _("Speakers"),
+            self.CO_FACILITATOR: _("Co-facilitators"),
+        }[self]
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def decided(cls):
+        """Statuses a staff member sets, which therefore record who decided and when."""
+        return [cls.APPROVED, cls.WAITLISTED, cls.REJECTED]
+
+
+class ContributionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @classmethod
+    def public(cls):
+        return [cls.PUBLISHED]
+
+
+class PublicationConsent(models.TextChoices):
+    """What the author of a contribution agreed may be shown with it."""
+
+    NAMED = "named", _("My name and my organization")
+    ORGANIZATION = "organization", _("My organization only")
+    ANONYMOUS = "anonymous", _("Neither: publish anonymously")

@@ -1,0 +1,300 @@
+"""The programme of a hearing: segments in order, the regional or thematic sub-discussions inside a
+panel, who had a role where, who took the floor, and the key messages each segment produced."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from consultations.enums import ParticipationRole, SegmentKind
+from consultations.models.texts import HasOutcomeText
+
+
+class HasRoles:
+    """For a segment or sub-discussion whose participations a view prefetched."""
+
+    def role_groups(self):
+        """Its people grouped by role, each group labelled in the singular or plural, in the order
+        the roles first appear in the programme."""
+        groups = {}
+        for participation in self.participations.all():
+            groups.setdefault(participation.role, []).append(participation)
+        return [
+            (role.label if len(people) == 1 else role.plural_label, people)
+            for role, people in ((ParticipationRole(r), p) for r, p in groups.items())
+        ]
+
+
+class SegmentManager(models.Manager):
+    def get_by_natural_key(self, hearing_slug, order):
+        return self.get(hearing__slug=hearing_slug, order=order)
+
+
+class Segment(HasRoles, HasOutcomeText):
+    hearing = models.ForeignKey(
+        "consultations.Hearing",
+        verbose_name=_("hearing"),
+        on_delete=models.CASCADE,
+        related_name="segments",
+    )
+    order = models.PositiveSmallIntegerField(_("order in the programme"))
+    kind = models.CharField(_("kind"), max_length=12, choices=SegmentKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("Paragraphs separated by an empty line.")
+    )
+    start_time = models.TimeField(_("starts at"), null=True, blank=True)
+    end_time = models.TimeField(_("ends at"), null=True, blank=True)
+
+    objects = SegmentManager()
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["hearing", "order"]
+        constraints = [
+            # Also the index behind the programme query (a hearing's segments in order).
+            models.UniqueConstraint(fields=["hearing", "order"], name="segment_order_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SegmentKind.values), name="segment_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="segment_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.hearing.natural_key(), self.order)
+
+    natural_key.dependencies = ["consultations.hearing"]
+
+
+class SubDiscussionManager(models.Manager):
+    def get_by_natural_key(self, hearing_slug, segment_order, order):
+        return self.get(
+            segment__hearing__slug=hearing_slug,
+            segment__order=segment_order,
+            order=order,
+        )
+
+
+class SubDiscussion(HasRoles, HasOutcomeText):
+    """A discussion inside a segment with its own panellists and summary, such as one of the three
+    regional discussions of the seed hearing's third panel."""
+
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.CASCADE,
+        related_name="sub_discussions",
+    )
+    order = models.PositiveSmallIntegerField(_("order in the segment"))
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+
+    objects = SubDiscussionManager()
+
+    class Meta:
+        verbose_name = _("sub-discussion")
+        verbose_name_plural = _("sub-discussions")
+        ordering = ["segment", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "order"], name="sub_discussion_order_unique"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="sub_discussion_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.segment.natural_key(), self.order)
+
+    natural_key.dependencies = ["consultations.segment"]
+
+
+class KeyMessageManager(models.Manager):
+    def get_by_natural_key(self, hearing_slug, segment_order, order):
+        return self.get(
+            segment__hearing__slug=hearing_slug,
+            segment__order=segment_order,
+            order=order,
+        )
+
+
+class KeyMessage(HasOutcomeText):
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.CASCADE,
+        related_name="key_messages",
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
+    contributions = models.ManyToManyField(
+        "consultations.Contribution",
+        verbose_name=_("drawn from contributions"),
+        blank=True,
+        related_name="key_messages",
+    )
+
+    objects = KeyMessageManager()
+
+    class Meta:
+        verbose_name = _("key message")
+        verbose_name_plural = _("key messages")
+        ordering = ["segment", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "order"], name="key_message_order_unique"),
+            models.CheckConstraint(condition=~Q(text=""), name="key_message_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def natural_key(self):
+        return (*self.segment.natural_key(), self.order)
+
+    natural_key.dependencies = ["consultations.segment"]
+
+
+def one_place_constraint(name):
+    """Something happens either in a segment or in one of its sub-discussions, never both."""
+    return models.CheckConstraint(
+        condition=Q(segment__isnull=False, sub_discussion__isnull=True)
+        | Q(segment__isnull=True, sub_discussion__isnull=False),
+        name=name,
+    )
+
+
+class PlacedManager(models.Manager):
+    """Natural key of a record placed in a segment or a sub-discussion: the hearing, the segment's
+    order, the sub-discussion's order (null for the segment itself), then the record's order."""
+
+    def get_by_natural_key(self, hearing_slug, segment_order, sub_discussion_order, order):
+        if sub_discussion_order is None:
+            return self.get(
+                segment__hearing__slug=hearing_slug,
+                segment__order=segment_order,
+                order=order,
+            )
+        return self.get(
+            sub_discussion__segment__hearing__slug=hearing_slug,
+            sub_discussion__segment__order=segment_order,
+            sub_discussion__order=sub_discussion_order,
+            order=order,
+        )
+
+
+class Placed(models.Model):
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    sub_discussion = models.ForeignKey(
+        SubDiscussion,
+        verbose_name=_("sub-discussion"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    objects = PlacedManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        if self.sub_discussion_id is None:
+            return (*self.segment.natural_key(), None, self.order)
+        return (*self.sub_discussion.natural_key(), self.order)
+
+    natural_key.dependencies = ["consultations.segment", "consultations.subdiscussion"]
+
+    @property
+    def place(self):
+        return self.segment or self.sub_discussion
+
+
+class Participation(Placed):
+    """A programme role: who chaired, moderated, sat on a panel or spoke, with the position and
+    organization they held at that hearing (which may differ from today's)."""
+
+    person = models.ForeignKey(
+        "stakeholders.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=ParticipationRole.choices)
+    position = models.CharField(_("position at the time"), max_length=300, blank=True)
+    organization = models.ForeignKey(
+        "stakeholders.Organization",
+        verbose_name=_("organization at the time"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["order"]
+        default_related_name = "participations"
+        constraints = [
+            one_place_constraint("participation_in_one_place"),
+            models.UniqueConstraint(
+                fields=["segment", "order"],
+                name="participation_order_unique_in_segment",
+            ),
+            models.UniqueConstraint(
+                fields=["sub_discussion", "order"],
+                name="participation_order_unique_in_sub_discussion",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ParticipationRole.values),
+                name="participation_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()}, {self.place})"
+
+
+class Intervention(Placed):
+    """A statement from the floor, so that "who was heard" counts more than the panellists."""
+
+    organization = models.ForeignKey(
+        "stakeholders.Organization",
+        verbose_name=_("speaking for"),
+        on_delete=models.PROTECT,
+        related_name="interventions",
+        help_text=_("The organization or Member State that took the floor."),
+    )
+    speaker_name = models.CharField(_("speaker"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("intervention from the floor")
+        verbose_name_plural = _("interventions from the floor")
+        ordering = ["order"]
+        default_related_name = "interventions"
+        constraints = [
+            one_place_constraint("intervention_in_one_place"),
+            models.UniqueConstraint(
+                fields=["segment", "order"], name="intervention_order_unique_in_segment"
+            ),
+            models.UniqueConstraint(
+                fields=["sub_discussion", "order"],
+                name="intervention_order_unique_in_sub_discussion",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.place})"

@@ -1,0 +1,251 @@
+"""What stakeholders send in: registrations to attend a hearing and written contributions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length, Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from consultations.enums import (
+    ContributionStatus,
+    PublicationConsent,
+    RegistrationStatus,
+    UNLanguage,
+)
+from consultations.querysets import ContributionQuerySet
+from stakeholders.enums import Region, StakeholderCategory
+from stakeholders.m49 import region_expression
+
+
+class Registration(models.Model):
+    hearing = models.ForeignKey(
+        "consultations.Hearing",
+        verbose_name=_("hearing"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    honorific = models.CharField(_("honorific"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    organization = models.ForeignKey(
+        "stakeholders.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        help_text=_("The organization in the register, once the secretariat has matched it."),
+    )
+    organization_name = models.CharField(
+        _("organization as given"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the registrant typed, kept until it is matched to the register."),
+    )
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    category = models.CharField(
+        _("stakeholder category"), max_length=20, choices=StakeholderCategory.choices
+    )
+    country = CountryField(_("country"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                F("hearing"),
+                Lower("email"),
+                name="registration_one_per_email_per_hearing",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RegistrationStatus.values),
+                name="registration_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=StakeholderCategory.values),
+                name="registration_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=RegistrationStatus.decided()) | Q(decided_at__isnull=False),
+                name="registration_decision_dated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(email=""),
+                name="registration_name_email_not_empty",
+            ),
+        ]
+        indexes = [
+            # The secretariat's vetting queue: a hearing's registrations by status, oldest first.
+            models.Index(fields=["hearing", "status", "created_at"], name="registration_queue"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+
+class Contribution(models.Model):
+    hearing = models.ForeignKey(
+        "consultations.Hearing",
+        verbose_name=_("hearing"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    segment = models.ForeignKey(
+        "consultations.Segment",
+        verbose_name=_("segment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text=_("The panel or discussion the contribution speaks to, if any."),
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=30,
+        unique=True,
+        editable=False,
+        help_text=_("Assigned on submission, e.g. GCM-2017-0042."),
+    )
+    organization = models.ForeignKey(
+        "stakeholders.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+    )
+    author_name = models.CharField(_("author"), max_length=200)
+    author_email = models.EmailField(_("author's email"), help_text=_("Never published."))
+    category = models.CharField(
+        _("stakeholder category"), max_length=20, choices=StakeholderCategory.choices
+    )
+    country = CountryField(_("country"), blank=True)
+    region = models.GeneratedField(
+        expression=region_expression("country"),
+        output_field=models.CharField(max_length=10, choices=Region.choices),
+        db_persist=True,
+        verbose_name=_("region"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"))
+    attachment = models.FileField(_("attachment"), upload_to="contributions/%Y/", blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=UNLanguage.choices,
+        default=UNLanguage.ENGLISH,
+    )
+    consent = models.CharField(
+        _("publication consent"),
+        max_length=12,
+        choices=PublicationConsent.choices,
+        default=PublicationConsent.NAMED,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ContributionStatus.choices,
+        default=ContributionStatus.SUBMITTED,
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ContributionStatus.values),
+                name="contribution_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent__in=PublicationConsent.values),
+                name="contribution_consent_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=UNLanguage.values),
+                name="contribution_language_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=StakeholderCategory.values),
+                name="contribution_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=ContributionStatus.public())
+                | Q(published_at__isnull=False),
+                name="contribution_publication_dated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reference="") & ~Q(title="") & ~Q(body="") & ~Q(author_name=""),
+                name="contribution_required_text_not_empty",
+            ),
+        ]
+        indexes = [
+            # /contributions/: published contributions, newest first.
+            models.Index(
+                F("published_at").desc(),
+                condition=Q(status=ContributionStatus.PUBLISHED),
+                name="contribution_published_recent",
+            ),
+            # A hearing's published contributions and the moderation queue per hearing.
+            models.Index(fields=["hearing", "status"], name="contribution_hearing_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = self.next_reference(self.hearing)
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.reference,)
+
+    @classmethod
+    def next_reference(cls, hearing):
+        """The next free reference of the hearing's process and year, e.g. GCM-2017-0042.
+
+        Two concurrent submissions may compute the same number: the unique constraint then
+        rejects the second instead of storing a duplicate."""
+        prefix = f"{hearing.process.code}-{hearing.date.year}-"
+        last = (
+            cls.objects.filter(reference__startswith=prefix)
+            .order_by(Length("reference").desc(), "-reference")
+            .values_list("reference", flat=True)
+            .first()
+        )
+        number = int(last.removeprefix(prefix)) + 1 if last else 1
+        return f"{prefix}{number:04d}"

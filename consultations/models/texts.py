@@ -1,0 +1,135 @@
+"""Outcome texts in the six UN official languages.
+
+A record that carries an outcome text (a hearing's description, a segment's or sub-discussion's
+summary, a key message) keeps the text as written in its own fields, with the language it was
+written in; translations into the other official languages live in a small table per record kind,
+each marked machine-translated or verified.
+
+Why our own model rather than django-parler or django-modeltranslation: modeltranslation adds a
+column per language and field (six languages times every text) and has no place for a per-language
+status; parler moves every text, the original too, into its translation table, so each fixture,
+admin form and serializer must go through it. Here the original stays an ordinary field, the API
+and fixture read it directly, and a translation is an optional extra row with its own status.
+"""
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from consultations.enums import TranslationStatus, UNLanguage
+
+
+class HasOutcomeText(models.Model):
+    language = models.CharField(
+        _("original language"),
+        max_length=2,
+        choices=UNLanguage.choices,
+        default=UNLanguage.ENGLISH,
+        help_text=_("The language the text was written in."),
+    )
+
+    translation_status = TranslationStatus.ORIGINAL
+
+    class Meta:
+        abstract = True
+
+    @property
+    def shown_text(self):
+        """The text to show in the interface language: the translation a view prefetched with
+        `translations_prefetch`, or else the original."""
+        return next(iter(getattr(self, "interface_translations", ())), self)
+
+    @classmethod
+    def translations_prefetch(cls, language):
+        translation_model = cls._meta.get_field("translations").related_model
+        return Prefetch(
+            "translations",
+            queryset=translation_model.objects.filter(language=language),
+            to_attr="interface_translations",
+        )
+
+
+class Translation(models.Model):
+    language = models.CharField(_("language"), max_length=2, choices=UNLanguage.choices)
+    translation_status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TranslationStatus.choices,
+        default=TranslationStatus.MACHINE,
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.get_language_display()} ({self.get_translation_status_display()})"
+
+
+def translation_constraints(owner):
+    prefix = f"{owner}_translation"
+    return [
+        models.UniqueConstraint(fields=[owner, "language"], name=f"{prefix}_one_per_language"),
+        models.CheckConstraint(
+            condition=Q(language__in=UNLanguage.values), name=f"{prefix}_language_valid"
+        ),
+        models.CheckConstraint(
+            condition=Q(translation_status__in=TranslationStatus.values),
+            name=f"{prefix}_status_valid",
+        ),
+    ]
+
+
+class HearingTranslation(Translation):
+    hearing = models.ForeignKey(
+        "consultations.Hearing", on_delete=models.CASCADE, related_name="translations"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("hearing translation")
+        verbose_name_plural = _("hearing translations")
+        constraints = translation_constraints("hearing")
+
+
+class SegmentTranslation(Translation):
+    segment = models.ForeignKey(
+        "consultations.Segment", on_delete=models.CASCADE, related_name="translations"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("segment translation")
+        verbose_name_plural = _("segment translations")
+        constraints = translation_constraints("segment")
+
+
+class SubDiscussionTranslation(Translation):
+    sub_discussion = models.ForeignKey(
+        "consultations.SubDiscussion",
+        on_delete=models.CASCADE,
+        related_name="translations",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("sub-discussion translation")
+        verbose_name_plural = _("sub-discussion translations")
+        constraints = translation_constraints("sub_discussion")
+
+
+class KeyMessageTranslation(Translation):
+    key_message = models.ForeignKey(
+        "consultations.KeyMessage",
+        on_delete=models.CASCADE,
+        related_name="translations",
+    )
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("key message translation")
+        verbose_name_plural = _("key message translations")
+        constraints = translation_constraints("key_message")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from consultations import views
+
+app_name = "consultations"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("hearings/<slug:slug>/", views.hearing_detail, name="hearing"),
+]

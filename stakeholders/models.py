@@ -1,0 +1,148 @@
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from stakeholders.enums import ConsultativeStatus, Region, StakeholderCategory
+from stakeholders.m49 import COUNTRY_SUBREGION, region_expression
+
+
+class SlugManager(models.Manager):
+    """Fixtures refer to organizations and people by slug, so loading one twice updates, never
+    duplicates."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Organization(models.Model):
+    """One register of organizations, Member States included, used by every other record: people,
+    programme roles, registrations and contributions point here instead of repeating a name."""
+
+    name = models.CharField(_("name"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    category = models.CharField(
+        _("stakeholder category"), max_length=20, choices=StakeholderCategory.choices
+    )
+    country = CountryField(
+        _("country"),
+        blank=True,
+        help_text=_("Where the organization has its seat; for a State, the State itself."),
+    )
+    region = models.GeneratedField(
+        expression=region_expression("country"),
+        output_field=models.CharField(_("region"), max_length=10, choices=Region.choices),
+        db_persist=True,
+        verbose_name=_("region"),
+    )
+    consultative_status = models.CharField(
+        _("ECOSOC consultative status"),
+        max_length=10,
+        choices=ConsultativeStatus.choices,
+        default=ConsultativeStatus.NONE,
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organization_name_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(category__in=StakeholderCategory.values),
+                name="organization_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(consultative_status__in=ConsultativeStatus.values),
+                name="organization_consultative_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(category__in=StakeholderCategory.states()) | ~Q(country=""),
+                name="organization_state_has_country",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(slug=""),
+                name="organization_name_slug_not_empty",
+            ),
+        ]
+        indexes = [
+            # The stakeholder directory, filtered by category and listed by name.
+            models.Index(fields=["category", "name"], name="organization_category_name"),
+            # Statistics and directory filter by region.
+            models.Index(fields=["region"], name="organization_region"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_state(self):
+        return self.category in StakeholderCategory.states()
+
+    @property
+    def subregion(self):
+        return COUNTRY_SUBREGION.get(self.country.code, "")
+
+    @property
+    def region_label(self):
+        return Region(self.region).label if self.region else ""
+
+
+class Person(models.Model):
+    """A person as they present themselves: honorific and names exactly as written."""
+
+    honorific = models.CharField(
+        _("honorific"),
+        max_length=40,
+        blank=True,
+        help_text=_("As written, e.g. “H.E. Mr.” or “Ms.”"),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("Given and family names as the person writes them."),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    position = models.CharField(
+        _("position"),
+        max_length=300,
+        blank=True,
+        help_text=_("Current position at the organization."),
+    )
+    email = models.EmailField(_("email"), blank=True, help_text=_("Never shown to the public."))
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(slug=""), name="person_name_slug_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.honorific} {self.name}" if self.honorific else self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["stakeholders.organization"]
