@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format
+.PHONY: run test lint format messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,8 @@ lint: $(VENV)/.requirements-dev
 format: $(VENV)/.requirements-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Refresh the French catalogue after changing translatable strings, translate, then compile.
+messages: $(VENV)/.requirements-dev
+	DJANGO_DEBUG=on $(BIN)/python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=staticfiles
+	DJANGO_DEBUG=on $(BIN)/python manage.py compilemessages -l fr --ignore=.venv
