@@ -226,3 +226,14 @@ class ContributionAdmin(admin.ModelAdmin):
         "moderated_at",
         "moderated_by",
     ]
+
+
+@admin.register(
+    HearingTranslation, SegmentTranslation, SubDiscussionTranslation, KeyMessageTranslation
+)
+class TranslationAdmin(admin.ModelAdmin):
+    """Every translation in one list per kind, so a translator can work through what is still
+    machine-translated; each one is also editable inline on its text."""
+
+    list_display = ["__str__", "language", "translation_status", "updated_at"]
+    list_filter = ["translation_status", "language"]

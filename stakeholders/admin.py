@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from stakeholders.models import Organization, Person
@@ -19,6 +20,8 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["region"]
+    # A website typed without a scheme is taken as https, as Django 6 will do.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(people_count=Count("people"))

@@ -52,22 +52,32 @@ class Organization(models.Model):
         verbose_name_plural = _("organizations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="organization_name_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="organization_name_unique_ci",
+                violation_error_message=_(
+                    "An organization with this name is already in the register."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(category__in=StakeholderCategory.values),
                 name="organization_category_valid",
+                violation_error_message=_("Choose a stakeholder category from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(consultative_status__in=ConsultativeStatus.values),
                 name="organization_consultative_status_valid",
+                violation_error_message=_("Choose an ECOSOC consultative status from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(category__in=StakeholderCategory.states()) | ~Q(country=""),
                 name="organization_state_has_country",
+                violation_error_message=_("A Member State or Observer State needs its country."),
             ),
             models.CheckConstraint(
                 condition=~Q(name="") & ~Q(slug=""),
                 name="organization_name_slug_not_empty",
+                violation_error_message=_("An organization needs a name and a slug."),
             ),
         ]
         indexes = [
@@ -135,7 +145,9 @@ class Person(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(name="") & ~Q(slug=""), name="person_name_slug_not_empty"
+                condition=~Q(name="") & ~Q(slug=""),
+                name="person_name_slug_not_empty",
+                violation_error_message=_("A person needs a name and a slug."),
             ),
         ]
 

@@ -40,6 +40,7 @@ class Process(models.Model):
             models.CheckConstraint(
                 condition=~Q(title="") & ~Q(slug="") & ~Q(code=""),
                 name="process_title_slug_code_not_empty",
+                violation_error_message=_("A process needs a title, a slug and a code."),
             ),
         ]
 
@@ -50,7 +51,7 @@ class Process(models.Model):
         return (self.slug,)
 
 
-def window_constraint(opens, closes, name):
+def window_constraint(opens, closes, name, message):
     """A window is either absent (both ends empty: the form is closed) or opens before it closes.
     The ends are tested for null explicitly: in SQL a comparison with null is not false but
     unknown, which a CHECK constraint lets through."""
@@ -58,6 +59,7 @@ def window_constraint(opens, closes, name):
         condition=Q(**{f"{opens}__isnull": True, f"{closes}__isnull": True})
         | Q(**{f"{opens}__isnull": False, f"{closes}__isnull": False, f"{opens}__lt": F(closes)}),
         name=name,
+        violation_error_message=message,
     )
 
 
@@ -126,25 +128,34 @@ class Hearing(HasOutcomeText):
                 "registration_opens",
                 "registration_closes",
                 "hearing_registration_window_valid",
+                _("Registration must open before it closes; leave both empty to keep it closed."),
             ),
             window_constraint(
                 "contributions_open",
                 "contributions_close",
                 "hearing_contribution_window_valid",
+                _(
+                    "Contributions must open before they close; leave both empty to keep them closed."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(start_time__isnull=True)
                 | Q(end_time__isnull=True)
                 | Q(start_time__lt=F("end_time")),
                 name="hearing_starts_before_it_ends",
+                violation_error_message=_("The hearing must start before it ends."),
             ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
                 name="hearing_capacity_positive",
+                violation_error_message=_(
+                    "Capacity must be at least one seat; leave it empty for no limit."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(title="") & ~Q(slug="") & ~Q(organizer=""),
                 name="hearing_title_slug_organizer_not_empty",
+                violation_error_message=_("A hearing needs a title, a slug and an organizer."),
             ),
         ]
         indexes = [

@@ -53,11 +53,23 @@ class Segment(HasRoles, HasOutcomeText):
         ordering = ["hearing", "order"]
         constraints = [
             # Also the index behind the programme query (a hearing's segments in order).
-            models.UniqueConstraint(fields=["hearing", "order"], name="segment_order_unique"),
-            models.CheckConstraint(
-                condition=Q(kind__in=SegmentKind.values), name="segment_kind_valid"
+            models.UniqueConstraint(
+                fields=["hearing", "order"],
+                name="segment_order_unique",
+                violation_error_message=_(
+                    "Another segment of this hearing already has this place in the programme."
+                ),
             ),
-            models.CheckConstraint(condition=~Q(title=""), name="segment_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SegmentKind.values),
+                name="segment_kind_valid",
+                violation_error_message=_("Choose a kind of segment from the list."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="segment_title_not_empty",
+                violation_error_message=_("A segment needs a title."),
+            ),
         ]
 
     def __str__(self):
@@ -100,9 +112,17 @@ class SubDiscussion(HasRoles, HasOutcomeText):
         ordering = ["segment", "order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["segment", "order"], name="sub_discussion_order_unique"
+                fields=["segment", "order"],
+                name="sub_discussion_order_unique",
+                violation_error_message=_(
+                    "Another sub-discussion of this segment already has this place."
+                ),
             ),
-            models.CheckConstraint(condition=~Q(title=""), name="sub_discussion_title_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="sub_discussion_title_not_empty",
+                violation_error_message=_("A sub-discussion needs a title."),
+            ),
         ]
 
     def __str__(self):
@@ -146,8 +166,18 @@ class KeyMessage(HasOutcomeText):
         verbose_name_plural = _("key messages")
         ordering = ["segment", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["segment", "order"], name="key_message_order_unique"),
-            models.CheckConstraint(condition=~Q(text=""), name="key_message_text_not_empty"),
+            models.UniqueConstraint(
+                fields=["segment", "order"],
+                name="key_message_order_unique",
+                violation_error_message=_(
+                    "Another key message of this segment already has this place."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="key_message_text_not_empty",
+                violation_error_message=_("A key message needs a text."),
+            ),
         ]
 
     def __str__(self):
@@ -165,6 +195,9 @@ def one_place_constraint(name):
         condition=Q(segment__isnull=False, sub_discussion__isnull=True)
         | Q(segment__isnull=True, sub_discussion__isnull=False),
         name=name,
+        violation_error_message=_(
+            "Place it either in the segment or in one of its sub-discussions, not in both."
+        ),
     )
 
 
@@ -252,14 +285,19 @@ class Participation(Placed):
             models.UniqueConstraint(
                 fields=["segment", "order"],
                 name="participation_order_unique_in_segment",
+                violation_error_message=_("Someone else already has this place in the segment."),
             ),
             models.UniqueConstraint(
                 fields=["sub_discussion", "order"],
                 name="participation_order_unique_in_sub_discussion",
+                violation_error_message=_(
+                    "Someone else already has this place in the sub-discussion."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(role__in=ParticipationRole.values),
                 name="participation_role_valid",
+                violation_error_message=_("Choose a role from the list."),
             ),
         ]
 
@@ -288,11 +326,18 @@ class Intervention(Placed):
         constraints = [
             one_place_constraint("intervention_in_one_place"),
             models.UniqueConstraint(
-                fields=["segment", "order"], name="intervention_order_unique_in_segment"
+                fields=["segment", "order"],
+                name="intervention_order_unique_in_segment",
+                violation_error_message=_(
+                    "Another intervention already has this place in the segment."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["sub_discussion", "order"],
                 name="intervention_order_unique_in_sub_discussion",
+                violation_error_message=_(
+                    "Another intervention already has this place in the sub-discussion."
+                ),
             ),
         ]
 

@@ -75,22 +75,31 @@ class Registration(models.Model):
                 F("hearing"),
                 Lower("email"),
                 name="registration_one_per_email_per_hearing",
+                violation_error_message=_(
+                    "This email address is already registered for this hearing."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=RegistrationStatus.values),
                 name="registration_status_valid",
+                violation_error_message=_("Choose a registration status from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(category__in=StakeholderCategory.values),
                 name="registration_category_valid",
+                violation_error_message=_("Choose a stakeholder category from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=RegistrationStatus.decided()) | Q(decided_at__isnull=False),
                 name="registration_decision_dated",
+                violation_error_message=_(
+                    "A decision on a registration records when it was taken."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(name="") & ~Q(email=""),
                 name="registration_name_email_not_empty",
+                violation_error_message=_("A registration needs a name and an email address."),
             ),
         ]
         indexes = [
@@ -189,27 +198,37 @@ class Contribution(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ContributionStatus.values),
                 name="contribution_status_valid",
+                violation_error_message=_("Choose a contribution status from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(consent__in=PublicationConsent.values),
                 name="contribution_consent_valid",
+                violation_error_message=_("Choose what may be published from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(language__in=UNLanguage.values),
                 name="contribution_language_valid",
+                violation_error_message=_("Choose one of the six UN official languages."),
             ),
             models.CheckConstraint(
                 condition=Q(category__in=StakeholderCategory.values),
                 name="contribution_category_valid",
+                violation_error_message=_("Choose a stakeholder category from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=ContributionStatus.public())
                 | Q(published_at__isnull=False),
                 name="contribution_publication_dated",
+                violation_error_message=_(
+                    "A published contribution records when it was published."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(reference="") & ~Q(title="") & ~Q(body="") & ~Q(author_name=""),
                 name="contribution_required_text_not_empty",
+                violation_error_message=_(
+                    "A contribution needs a reference, a title, a text and an author."
+                ),
             ),
         ]
         indexes = [

@@ -69,13 +69,20 @@ class Translation(models.Model):
 def translation_constraints(owner):
     prefix = f"{owner}_translation"
     return [
-        models.UniqueConstraint(fields=[owner, "language"], name=f"{prefix}_one_per_language"),
+        models.UniqueConstraint(
+            fields=[owner, "language"],
+            name=f"{prefix}_one_per_language",
+            violation_error_message=_("This text already has a translation in that language."),
+        ),
         models.CheckConstraint(
-            condition=Q(language__in=UNLanguage.values), name=f"{prefix}_language_valid"
+            condition=Q(language__in=UNLanguage.values),
+            name=f"{prefix}_language_valid",
+            violation_error_message=_("Choose one of the six UN official languages."),
         ),
         models.CheckConstraint(
             condition=Q(translation_status__in=TranslationStatus.values),
             name=f"{prefix}_status_valid",
+            violation_error_message=_("Choose a translation status from the list."),
         ),
     ]
 
