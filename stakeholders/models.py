@@ -83,6 +83,8 @@ class Organization(models.Model):
         indexes = [
             # The stakeholder directory, filtered by category and listed by name.
             models.Index(fields=["category", "name"], name="organization_category_name"),
+            # The stakeholder directory unfiltered: organizations by name.
+            models.Index(fields=["name"], name="organization_name"),
             # Statistics and directory filter by region.
             models.Index(fields=["region"], name="organization_region"),
         ]
