@@ -189,16 +189,29 @@ class KeyMessage(HasOutcomeText):
     natural_key.dependencies = ["consultations.segment"]
 
 
-def one_place_constraint(name):
-    """Something happens either in a segment or in one of its sub-discussions, never both."""
-    return models.CheckConstraint(
-        condition=Q(segment__isnull=False, sub_discussion__isnull=True)
-        | Q(segment__isnull=True, sub_discussion__isnull=False),
-        name=name,
-        violation_error_message=_(
-            "Place it either in the segment or in one of its sub-discussions, not in both."
+def placed_constraints(prefix):
+    """Something happens either in a segment or in one of its sub-discussions, never both, and
+    each place numbers its entries once."""
+    return [
+        models.CheckConstraint(
+            condition=Q(segment__isnull=False, sub_discussion__isnull=True)
+            | Q(segment__isnull=True, sub_discussion__isnull=False),
+            name=f"{prefix}_in_one_place",
+            violation_error_message=_(
+                "Place it either in the segment or in one of its sub-discussions, not in both."
+            ),
         ),
-    )
+        models.UniqueConstraint(
+            fields=["segment", "order"],
+            name=f"{prefix}_order_unique_in_segment",
+            violation_error_message=_("This place in the segment is already taken."),
+        ),
+        models.UniqueConstraint(
+            fields=["sub_discussion", "order"],
+            name=f"{prefix}_order_unique_in_sub_discussion",
+            violation_error_message=_("This place in the sub-discussion is already taken."),
+        ),
+    ]
 
 
 class PlacedManager(models.Manager):
@@ -281,19 +294,7 @@ class Participation(Placed):
         ordering = ["order"]
         default_related_name = "participations"
         constraints = [
-            one_place_constraint("participation_in_one_place"),
-            models.UniqueConstraint(
-                fields=["segment", "order"],
-                name="participation_order_unique_in_segment",
-                violation_error_message=_("Someone else already has this place in the segment."),
-            ),
-            models.UniqueConstraint(
-                fields=["sub_discussion", "order"],
-                name="participation_order_unique_in_sub_discussion",
-                violation_error_message=_(
-                    "Someone else already has this place in the sub-discussion."
-                ),
-            ),
+            *placed_constraints("participation"),
             models.CheckConstraint(
                 condition=Q(role__in=ParticipationRole.values),
                 name="participation_role_valid",
@@ -323,23 +324,7 @@ class Intervention(Placed):
         verbose_name_plural = _("interventions from the floor")
         ordering = ["order"]
         default_related_name = "interventions"
-        constraints = [
-            one_place_constraint("intervention_in_one_place"),
-            models.UniqueConstraint(
-                fields=["segment", "order"],
-                name="intervention_order_unique_in_segment",
-                violation_error_message=_(
-                    "Another intervention already has this place in the segment."
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["sub_discussion", "order"],
-                name="intervention_order_unique_in_sub_discussion",
-                violation_error_message=_(
-                    "Another intervention already has this place in the sub-discussion."
-                ),
-            ),
-        ]
+        constraints = placed_constraints("intervention")
 
     def __str__(self):
         return f"{self.organization} ({self.place})"
