@@ -81,7 +81,9 @@ class Segment(HasRoles, HasOutcomeText):
     natural_key.dependencies = ["consultations.hearing"]
 
 
-class SubDiscussionManager(models.Manager):
+class InSegmentManager(models.Manager):
+    """Natural key of a record numbered inside a segment: the hearing, the segment, its order."""
+
     def get_by_natural_key(self, hearing_slug, segment_order, order):
         return self.get(
             segment__hearing__slug=hearing_slug,
@@ -104,7 +106,7 @@ class SubDiscussion(HasRoles, HasOutcomeText):
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
 
-    objects = SubDiscussionManager()
+    objects = InSegmentManager()
 
     class Meta:
         verbose_name = _("sub-discussion")
@@ -134,15 +136,6 @@ class SubDiscussion(HasRoles, HasOutcomeText):
     natural_key.dependencies = ["consultations.segment"]
 
 
-class KeyMessageManager(models.Manager):
-    def get_by_natural_key(self, hearing_slug, segment_order, order):
-        return self.get(
-            segment__hearing__slug=hearing_slug,
-            segment__order=segment_order,
-            order=order,
-        )
-
-
 class KeyMessage(HasOutcomeText):
     segment = models.ForeignKey(
         Segment,
@@ -159,7 +152,7 @@ class KeyMessage(HasOutcomeText):
         related_name="key_messages",
     )
 
-    objects = KeyMessageManager()
+    objects = InSegmentManager()
 
     class Meta:
         verbose_name = _("key message")

@@ -297,3 +297,18 @@ def test_unicode_is_kept_exactly_as_entered(text):
             assert getattr(stored, field) == getattr(record, field)
     assert Participation.objects.count() == 0
     assert type(organization).objects.get(name=text) == organization
+
+
+def test_natural_keys_find_their_record_again():
+    sub = SubDiscussionFactory()
+    records = [
+        sub,
+        sub.segment,
+        sub.segment.hearing,
+        KeyMessageFactory(segment=sub.segment),
+        ParticipationFactory(segment=sub.segment),
+        ParticipationFactory(segment=None, sub_discussion=sub),
+    ]
+    for record in records:
+        manager = type(record).objects
+        assert manager.get_by_natural_key(*record.natural_key()) == record
