@@ -4,6 +4,7 @@ and charlie) and a helper asserting that the database itself rejects a row."""
 from contextlib import contextmanager
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
@@ -52,18 +53,31 @@ def stakeholder(django_user_model):
     return django_user_model.objects.create_user("stakeholder", "ngo@example.org", "pw-ngo-1")
 
 
+def _unique_columns(constraint):
+    """The `table.column` names SQLite cites when a UNIQUE constraint with plain fields fails."""
+    for model in apps.get_models():
+        for candidate in model._meta.constraints:
+            if candidate.name == constraint and getattr(candidate, "fields", None):
+                table = model._meta.db_table
+                return [f"{table}.{model._meta.get_field(f).column}" for f in candidate.fields]
+    return None
+
+
 @contextmanager
 def _violates(constraint):
     with pytest.raises(IntegrityError) as caught, transaction.atomic():
         yield
     message = str(caught.value)
-    if connection.vendor == "postgresql" or "CHECK" in message or "index" in message:
+    columns = _unique_columns(constraint)
+    if connection.vendor == "sqlite" and message.startswith("UNIQUE") and columns:
+        assert message == "UNIQUE constraint failed: " + ", ".join(columns)
+    else:
         assert constraint in message
 
 
 @pytest.fixture
 def violates():
     """`with violates("name"):` asserts that the block's write is refused by the database itself,
-    and that the refusal names the constraint wherever the database's message names one
-    (PostgreSQL always; SQLite for CHECK constraints and expression indexes)."""
+    for that constraint: PostgreSQL names it, SQLite names it or, for a UNIQUE constraint on
+    plain fields, lists its columns. For a field's own `unique=True`, pass the field's name."""
     return _violates

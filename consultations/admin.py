@@ -1,8 +1,10 @@
 """The secretariat's first back office: every record can be found and edited here. The full
 vetting and moderation workflow is built on top of these screens."""
 
+from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Max
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import (
@@ -20,6 +22,25 @@ from consultations.models import (
     SubDiscussion,
     SubDiscussionTranslation,
 )
+from consultations.services import stamp_contribution_moderation, stamp_registration_decision
+
+
+class OrderedInlineFormSet(forms.BaseInlineFormSet):
+    """Rows numbered by `order` inside their parent may swap numbers in one save (the formset has
+    already refused two rows with one number). Rows that move or go are first set aside above
+    the highest number, so saving them one by one never meets the unique constraint halfway."""
+
+    def save_existing_objects(self, commit=True):
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if "order" in form.changed_data or (self.can_delete and self._should_delete_form(form))
+        ]
+        if commit and moving:
+            siblings = self.model._default_manager.filter(**{self.fk.name: self.instance})
+            top = siblings.aggregate(top=Max("order"))["top"]
+            siblings.filter(pk__in=moving).update(order=F("order") + top + 1)
+        return super().save_existing_objects(commit)
 
 
 @admin.register(Process)
@@ -40,6 +61,7 @@ class SegmentInline(admin.TabularInline):
     model = Segment
     fields = ["order", "kind", "title", "start_time", "end_time"]
     show_change_link = True
+    formset = OrderedInlineFormSet
     extra = 0
 
 
@@ -90,13 +112,18 @@ class ParticipationInline(admin.TabularInline):
     model = Participation
     fields = ["order", "person", "role", "position", "organization"]
     autocomplete_fields = ["person", "organization"]
+    formset = OrderedInlineFormSet
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "segment", "sub_discussion")
 
 
 class InterventionInline(admin.TabularInline):
     model = Intervention
     fields = ["order", "organization", "speaker_name", "summary"]
     autocomplete_fields = ["organization"]
+    formset = OrderedInlineFormSet
     extra = 0
 
 
@@ -104,13 +131,32 @@ class SubDiscussionInline(admin.StackedInline):
     model = SubDiscussion
     fields = ["order", "title", "language", "summary"]
     show_change_link = True
+    formset = OrderedInlineFormSet
     extra = 0
+
+
+class KeyMessageForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        segment = cleaned.get("segment")
+        cited = cleaned.get("contributions") or []
+        if segment and any(c.hearing_id != segment.hearing_id for c in cited):
+            self.add_error(
+                "contributions",
+                ValidationError(
+                    _("Cite only contributions made to this hearing."),
+                    code="contribution_of_another_hearing",
+                ),
+            )
+        return cleaned
 
 
 class KeyMessageInline(admin.StackedInline):
     model = KeyMessage
+    form = KeyMessageForm
     fields = ["order", "language", "text", "contributions"]
     autocomplete_fields = ["contributions"]
+    formset = OrderedInlineFormSet
     extra = 0
 
 
@@ -156,6 +202,7 @@ class KeyMessageTranslationInline(admin.StackedInline):
 
 @admin.register(KeyMessage)
 class KeyMessageAdmin(admin.ModelAdmin):
+    form = KeyMessageForm
     list_display = ["__str__", "segment", "order"]
     list_select_related = ["segment"]
     search_fields = ["text"]
@@ -203,6 +250,11 @@ class RegistrationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["hearing", "organization"]
     readonly_fields = ["created_at", "updated_at", "decided_at", "decided_by"]
 
+    def save_model(self, request, registration, form, change):
+        if "status" in form.changed_data:
+            stamp_registration_decision(registration, by=request.user)
+        super().save_model(request, registration, form, change)
+
 
 @admin.register(Contribution)
 class ContributionAdmin(admin.ModelAdmin):
@@ -223,9 +275,15 @@ class ContributionAdmin(admin.ModelAdmin):
         "region",
         "submitted_at",
         "updated_at",
+        "published_at",
         "moderated_at",
         "moderated_by",
     ]
+
+    def save_model(self, request, contribution, form, change):
+        if "status" in form.changed_data:
+            stamp_contribution_moderation(contribution, by=request.user)
+        super().save_model(request, contribution, form, change)
 
 
 @admin.register(

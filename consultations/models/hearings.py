@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from consultations.enums import HearingStatus
-from consultations.models.texts import HasOutcomeText
+from consultations.models.texts import HasOutcomeText, original_language_constraint
 from consultations.querysets import HearingQuerySet, SlugQuerySet
 
 
@@ -52,15 +52,23 @@ class Process(models.Model):
 
 
 def window_constraint(opens, closes, name, message):
-    """A window is either absent (both ends empty: the form is closed) or opens before it closes.
-    The ends are tested for null explicitly: in SQL a comparison with null is not false but
-    unknown, which a CHECK constraint lets through."""
+    """A window with both ends opens before it closes. Either end may be empty, which means
+    there is no window and the form stays closed (see `Hearing.accepts_registrations`)."""
     return models.CheckConstraint(
-        condition=Q(**{f"{opens}__isnull": True, f"{closes}__isnull": True})
-        | Q(**{f"{opens}__isnull": False, f"{closes}__isnull": False, f"{opens}__lt": F(closes)}),
+        condition=Q(**{f"{opens}__isnull": True})
+        | Q(**{f"{closes}__isnull": True})
+        | Q(**{f"{opens}__lt": F(closes)}),
         name=name,
         violation_error_message=message,
     )
+
+
+def window_is_open(opens, closes, at=None):
+    """A form is open from its opening moment until, not including, its closing one; without
+    both ends it is closed."""
+    if opens is None or closes is None:
+        return False
+    return opens <= (at or timezone.now()) < closes
 
 
 class Hearing(HasOutcomeText):
@@ -124,19 +132,18 @@ class Hearing(HasOutcomeText):
         verbose_name_plural = _("hearings")
         ordering = ["-date", "title"]
         constraints = [
+            original_language_constraint("hearing"),
             window_constraint(
                 "registration_opens",
                 "registration_closes",
                 "hearing_registration_window_valid",
-                _("Registration must open before it closes; leave both empty to keep it closed."),
+                _("Registration must open before it closes."),
             ),
             window_constraint(
                 "contributions_open",
                 "contributions_close",
                 "hearing_contribution_window_valid",
-                _(
-                    "Contributions must open before they close; leave both empty to keep them closed."
-                ),
+                _("Contributions must open before they close."),
             ),
             models.CheckConstraint(
                 condition=Q(start_time__isnull=True)
@@ -173,6 +180,12 @@ class Hearing(HasOutcomeText):
 
     def get_absolute_url(self):
         return reverse("consultations:hearing", args=[self.slug])
+
+    def accepts_registrations(self, at=None):
+        return window_is_open(self.registration_opens, self.registration_closes, at)
+
+    def accepts_contributions(self, at=None):
+        return window_is_open(self.contributions_open, self.contributions_close, at)
 
     @property
     def status(self):

@@ -2,11 +2,11 @@
 panel, who had a role where, who took the floor, and the key messages each segment produced."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import ParticipationRole, SegmentKind
-from consultations.models.texts import HasOutcomeText
+from consultations.models.texts import HasOutcomeText, original_language_constraint
 
 
 class HasRoles:
@@ -52,6 +52,7 @@ class Segment(HasRoles, HasOutcomeText):
         verbose_name_plural = _("segments")
         ordering = ["hearing", "order"]
         constraints = [
+            original_language_constraint("segment"),
             # Also the index behind the programme query (a hearing's segments in order).
             models.UniqueConstraint(
                 fields=["hearing", "order"],
@@ -59,6 +60,13 @@ class Segment(HasRoles, HasOutcomeText):
                 violation_error_message=_(
                     "Another segment of this hearing already has this place in the programme."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(start_time__lt=F("end_time")),
+                name="segment_starts_before_it_ends",
+                violation_error_message=_("The segment must start before it ends."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=SegmentKind.values),
@@ -113,6 +121,7 @@ class SubDiscussion(HasRoles, HasOutcomeText):
         verbose_name_plural = _("sub-discussions")
         ordering = ["segment", "order"]
         constraints = [
+            original_language_constraint("sub_discussion"),
             models.UniqueConstraint(
                 fields=["segment", "order"],
                 name="sub_discussion_order_unique",
@@ -159,6 +168,7 @@ class KeyMessage(HasOutcomeText):
         verbose_name_plural = _("key messages")
         ordering = ["segment", "order"]
         constraints = [
+            original_language_constraint("key_message"),
             models.UniqueConstraint(
                 fields=["segment", "order"],
                 name="key_message_order_unique",

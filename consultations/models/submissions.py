@@ -1,7 +1,8 @@
 """What stakeholders send in: registrations to attend a hearing and written contributions."""
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,8 @@ from consultations.enums import (
 from consultations.querysets import ContributionQuerySet
 from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.m49 import region_expression
+
+REFERENCE_ATTEMPTS = 5
 
 
 class Registration(models.Model):
@@ -246,19 +249,33 @@ class Contribution(models.Model):
         return f"{self.reference}: {self.title}"
 
     def save(self, *args, **kwargs):
-        if not self.reference:
+        """A new contribution takes the next free reference. When a concurrent submission took
+        the same number first, the unique constraint refuses this one and it takes the next."""
+        if self.reference:
+            return super().save(*args, **kwargs)
+        for _attempt in range(REFERENCE_ATTEMPTS):
             self.reference = self.next_reference(self.hearing)
-        super().save(*args, **kwargs)
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                if not Contribution.objects.filter(reference=self.reference).exists():
+                    raise
+        raise IntegrityError(f"No free contribution reference after {REFERENCE_ATTEMPTS} tries.")
+
+    def clean(self):
+        if self.segment_id and self.hearing_id and self.segment.hearing_id != self.hearing_id:
+            raise ValidationError(
+                {"segment": _("Choose a segment of the same hearing.")},
+                code="segment_of_another_hearing",
+            )
 
     def natural_key(self):
         return (self.reference,)
 
     @classmethod
     def next_reference(cls, hearing):
-        """The next free reference of the hearing's process and year, e.g. GCM-2017-0042.
-
-        Two concurrent submissions may compute the same number: the unique constraint then
-        rejects the second instead of storing a duplicate."""
+        """The next reference of the hearing's process and year, e.g. GCM-2017-0042."""
         prefix = f"{hearing.process.code}-{hearing.date.year}-"
         last = (
             cls.objects.filter(reference__startswith=prefix)

@@ -12,6 +12,7 @@ admin form and serializer must go through it. Here the original stays an ordinar
 and fixture read it directly, and a translation is an optional extra row with its own status.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ class HasOutcomeText(models.Model):
     )
 
     translation_status = TranslationStatus.ORIGINAL
+    is_translation = False
 
     class Meta:
         abstract = True
@@ -49,7 +51,20 @@ class HasOutcomeText(models.Model):
         )
 
 
+def original_language_constraint(prefix):
+    return models.CheckConstraint(
+        condition=Q(language__in=UNLanguage.values),
+        name=f"{prefix}_language_valid",
+        violation_error_message=_("Choose one of the six UN official languages."),
+    )
+
+
 class Translation(models.Model):
+    """A translation of an outcome text; `owner_field` names the record it translates."""
+
+    owner_field = None
+    is_translation = True
+
     language = models.CharField(_("language"), max_length=2, choices=UNLanguage.choices)
     translation_status = models.CharField(
         _("status"),
@@ -64,6 +79,18 @@ class Translation(models.Model):
 
     def __str__(self):
         return f"{self.get_language_display()} ({self.get_translation_status_display()})"
+
+    def clean(self):
+        owner = getattr(self, self.owner_field, None)
+        if owner is not None and owner.language == self.language:
+            raise ValidationError(
+                {
+                    "language": _(
+                        "The text was written in this language: edit the original instead."
+                    )
+                },
+                code="translation_in_original_language",
+            )
 
 
 def translation_constraints(owner):
@@ -88,6 +115,7 @@ def translation_constraints(owner):
 
 
 class HearingTranslation(Translation):
+    owner_field = "hearing"
     hearing = models.ForeignKey(
         "consultations.Hearing", on_delete=models.CASCADE, related_name="translations"
     )
@@ -101,6 +129,7 @@ class HearingTranslation(Translation):
 
 
 class SegmentTranslation(Translation):
+    owner_field = "segment"
     segment = models.ForeignKey(
         "consultations.Segment", on_delete=models.CASCADE, related_name="translations"
     )
@@ -114,6 +143,7 @@ class SegmentTranslation(Translation):
 
 
 class SubDiscussionTranslation(Translation):
+    owner_field = "sub_discussion"
     sub_discussion = models.ForeignKey(
         "consultations.SubDiscussion",
         on_delete=models.CASCADE,
@@ -129,6 +159,7 @@ class SubDiscussionTranslation(Translation):
 
 
 class KeyMessageTranslation(Translation):
+    owner_field = "key_message"
     key_message = models.ForeignKey(
         "consultations.KeyMessage",
         on_delete=models.CASCADE,

@@ -9,12 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consultations.models import Hearing, Participation, Registration
+from consultations.models import Contribution, Hearing, KeyMessage, Participation, Registration
 from consultations.tests.factories import (
     ContributionFactory,
     HearingFactory,
     ParticipationFactory,
     RegistrationFactory,
+    SegmentFactory,
     SubDiscussionFactory,
 )
 from stakeholders.tests.factories import PersonFactory
@@ -96,10 +97,7 @@ def test_inverted_registration_window_is_explained_and_nothing_is_stored(client,
     client.force_login(editor)
     response = client.post(admin_url(Hearing, "add"), hearing_form(process))
     assert response.status_code == 200
-    assert (
-        "Registration must open before it closes; leave both empty to keep it closed."
-        in response.content.decode()
-    )
+    assert "Registration must open before it closes." in response.content.decode()
     assert 'value="Third hearing"' in response.content.decode()
     assert not Hearing.objects.filter(slug="third-hearing").exists()
 
@@ -180,3 +178,164 @@ def test_back_office_lists_cost_the_same_whatever_their_size(
         response = client.get(admin_url(model))
     assert response.status_code == 200
     assert response.context["cl"].result_count == 11
+
+
+def registration_form(registration, **changes):
+    return {
+        "hearing": registration.hearing.pk,
+        "honorific": "",
+        "name": registration.name,
+        "email": registration.email,
+        "organization": registration.organization.pk,
+        "organization_name": "",
+        "position": "",
+        "category": registration.category,
+        "country": "",
+        "status": registration.status,
+    } | changes
+
+
+@pytest.mark.parametrize("status", ["approved", "waitlisted", "rejected"])
+def test_deciding_on_a_registration_records_who_and_when(client, editor, status):
+    registration = RegistrationFactory()
+    client.force_login(editor)
+    response = client.post(
+        admin_url(Registration, "change", registration.pk),
+        registration_form(registration, status=status),
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert (registration.status, registration.decided_by) == (status, editor)
+    assert registration.decided_at is not None
+
+
+def test_editing_a_pending_registration_decides_nothing(client, editor):
+    registration = RegistrationFactory()
+    client.force_login(editor)
+    client.post(
+        admin_url(Registration, "change", registration.pk),
+        registration_form(registration, name="Corrected name"),
+    )
+    registration.refresh_from_db()
+    assert (registration.name, registration.decided_at) == ("Corrected name", None)
+
+
+def contribution_form(contribution, **changes):
+    return {
+        "hearing": contribution.hearing.pk,
+        "segment": "",
+        "organization": contribution.organization.pk,
+        "author_name": contribution.author_name,
+        "author_email": contribution.author_email,
+        "category": contribution.category,
+        "country": "",
+        "title": contribution.title,
+        "body": contribution.body,
+        "language": "en",
+        "consent": "named",
+        "status": contribution.status,
+    } | changes
+
+
+def test_publishing_a_contribution_dates_it_and_records_the_moderator(client, editor):
+    contribution = ContributionFactory()
+    client.force_login(editor)
+    response = client.post(
+        admin_url(Contribution, "change", contribution.pk),
+        contribution_form(contribution, status="published"),
+    )
+    assert response.status_code == 302
+    contribution.refresh_from_db()
+    assert contribution.status == "published"
+    assert contribution.published_at == contribution.moderated_at
+    assert contribution.moderated_by == editor
+
+
+def test_contribution_segment_of_another_hearing_is_refused(client, editor):
+    contribution = ContributionFactory()
+    elsewhere = SegmentFactory()
+    client.force_login(editor)
+    response = client.post(
+        admin_url(Contribution, "change", contribution.pk),
+        contribution_form(contribution, segment=elsewhere.pk),
+    )
+    assert response.status_code == 200
+    assert "Choose a segment of the same hearing." in response.content.decode()
+    contribution.refresh_from_db()
+    assert contribution.segment is None
+
+
+def segment_inline_form(hearing, rows, **extra):
+    data = {"segments-TOTAL_FORMS": str(len(rows)), "segments-INITIAL_FORMS": str(len(rows))}
+    for i, (segment, order) in enumerate(rows):
+        data |= {
+            f"segments-{i}-id": segment.pk,
+            f"segments-{i}-hearing": hearing.pk,
+            f"segments-{i}-order": order,
+            f"segments-{i}-kind": segment.kind,
+            f"segments-{i}-title": segment.title,
+        }
+    return data | extra
+
+
+def change_hearing_programme(client, hearing, rows):
+    data = {
+        "process": hearing.process.pk,
+        "title": hearing.title,
+        "slug": hearing.slug,
+        "published": "on",
+        "date": str(hearing.date),
+        "organizer": hearing.organizer,
+        "language": "en",
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
+    }
+    return client.post(
+        admin_url(Hearing, "change", hearing.pk), data | segment_inline_form(hearing, rows)
+    )
+
+
+def test_segments_swap_places_in_one_save(client, editor):
+    hearing = HearingFactory()
+    first = SegmentFactory(hearing=hearing, order=1, title="First")
+    second = SegmentFactory(hearing=hearing, order=2, title="Second")
+    client.force_login(editor)
+    response = change_hearing_programme(client, hearing, [(first, 2), (second, 1)])
+    assert response.status_code == 302
+    assert list(hearing.segments.order_by("order").values_list("title", "order")) == [
+        ("Second", 1),
+        ("First", 2),
+    ]
+
+
+def test_two_segments_with_one_number_are_refused_with_a_sentence(client, editor):
+    hearing = HearingFactory()
+    first = SegmentFactory(hearing=hearing, order=1, title="First")
+    second = SegmentFactory(hearing=hearing, order=2, title="Second")
+    client.force_login(editor)
+    response = change_hearing_programme(client, hearing, [(first, 3), (second, 3)])
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for order." in response.content.decode()
+    assert list(hearing.segments.order_by("order").values_list("order", flat=True)) == [1, 2]
+
+
+def test_key_message_cites_only_contributions_to_its_hearing(client, editor):
+    segment = SegmentFactory()
+    own = ContributionFactory(hearing=segment.hearing)
+    foreign = ContributionFactory()
+    client.force_login(editor)
+    form = {
+        "segment": segment.pk,
+        "order": "1",
+        "language": "en",
+        "text": "Expand pathways.",
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
+    }
+    refused = client.post(admin_url(KeyMessage, "add"), form | {"contributions": [foreign.pk]})
+    assert refused.status_code == 200
+    assert "Cite only contributions made to this hearing." in refused.content.decode()
+    assert KeyMessage.objects.count() == 0
+    accepted = client.post(admin_url(KeyMessage, "add"), form | {"contributions": [own.pk]})
+    assert accepted.status_code == 302
+    assert list(KeyMessage.objects.get().contributions.all()) == [own]

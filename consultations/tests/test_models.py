@@ -1,6 +1,11 @@
 import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from consultations.enums import (
@@ -14,8 +19,12 @@ from consultations.enums import (
 from consultations.models import (
     Contribution,
     Hearing,
+    HearingTranslation,
+    Intervention,
+    KeyMessageTranslation,
     Participation,
     SegmentTranslation,
+    SubDiscussionTranslation,
 )
 from consultations.tests.factories import (
     ContributionFactory,
@@ -43,8 +52,8 @@ def test_hearing_slugs_are_unique(violates):
 
 @pytest.mark.parametrize(
     ("opens", "closes"),
-    [(NOW, NOW - DAY), (NOW, NOW), (NOW, None), (None, NOW)],
-    ids=["closes-before-it-opens", "closes-as-it-opens", "never-closes", "never-opens"],
+    [(NOW, NOW - DAY), (NOW, NOW)],
+    ids=["closes-before-it-opens", "closes-as-it-opens"],
 )
 @pytest.mark.parametrize(
     ("window", "constraint"),
@@ -59,15 +68,46 @@ def test_hearing_window_must_open_before_it_closes(violates, window, constraint,
         HearingFactory(**{window[0]: opens, window[1]: closes})
 
 
-def test_hearing_windows_may_be_absent_or_well_ordered():
+def test_hearing_windows_may_lack_either_end_or_be_well_ordered():
     HearingFactory(registration_opens=None, registration_closes=None)
+    HearingFactory(registration_opens=NOW, contributions_close=NOW)
     HearingFactory(
         registration_opens=NOW,
         registration_closes=NOW + DAY,
         contributions_open=NOW - DAY,
         contributions_close=NOW,
     )
-    assert Hearing.objects.count() == 2
+    assert Hearing.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "at", "expected"),
+    [
+        (NOW - DAY, NOW + DAY, NOW, True),
+        (NOW, NOW + DAY, NOW, True),
+        (NOW - DAY, NOW, NOW, False),
+        (NOW + DAY, NOW + 2 * DAY, NOW, False),
+        (None, NOW + DAY, NOW, False),
+        (NOW - DAY, None, NOW, False),
+        (None, None, NOW, False),
+    ],
+    ids=["inside", "opening-moment", "closing-moment", "not-yet", "no-start", "no-end", "none"],
+)
+def test_forms_are_open_only_inside_a_complete_window(opens, closes, at, expected):
+    hearing = HearingFactory.build(
+        registration_opens=opens,
+        registration_closes=closes,
+        contributions_open=opens,
+        contributions_close=closes,
+    )
+    assert hearing.accepts_registrations(at) is expected
+    assert hearing.accepts_contributions(at) is expected
+
+
+def test_forms_are_judged_against_the_present_by_default():
+    hearing = HearingFactory.build(registration_opens=NOW - DAY, registration_closes=NOW + DAY)
+    assert hearing.accepts_registrations() is True
+    assert hearing.accepts_contributions() is False
 
 
 def test_hearing_must_start_before_it_ends(violates):
@@ -117,6 +157,41 @@ def test_programme_order_is_unique_per_hearing(violates):
         SegmentFactory(hearing=segment.hearing, order=1)
 
 
+def test_segment_must_start_before_it_ends(violates):
+    with violates("segment_starts_before_it_ends"):
+        SegmentFactory(start_time=datetime.time(11), end_time=datetime.time(10, 30))
+    SegmentFactory(start_time=datetime.time(10), end_time=datetime.time(11))
+
+
+@pytest.mark.parametrize(
+    ("factory", "field", "constraint"),
+    [
+        (ProcessFactory, "title", "process_title_slug_code_not_empty"),
+        (SegmentFactory, "title", "segment_title_not_empty"),
+        (SubDiscussionFactory, "title", "sub_discussion_title_not_empty"),
+        (KeyMessageFactory, "text", "key_message_text_not_empty"),
+        (RegistrationFactory, "email", "registration_name_email_not_empty"),
+    ],
+)
+def test_required_texts_cannot_be_empty(violates, factory, field, constraint):
+    with violates(constraint):
+        factory(**{field: ""})
+
+
+@pytest.mark.parametrize(
+    ("factory", "constraint"),
+    [
+        (HearingFactory, "hearing_language_valid"),
+        (SegmentFactory, "segment_language_valid"),
+        (SubDiscussionFactory, "sub_discussion_language_valid"),
+        (KeyMessageFactory, "key_message_language_valid"),
+    ],
+)
+def test_original_language_is_a_un_language(violates, factory, constraint):
+    with violates(constraint):
+        factory(language="de")
+
+
 def test_segment_kind_must_be_known(violates):
     with violates("segment_kind_valid"):
         SegmentFactory(kind="coffee_break")
@@ -154,6 +229,22 @@ def test_participation_order_is_unique_in_its_place(violates):
         ParticipationFactory(segment=None, sub_discussion=sub, order=1)
 
 
+def test_intervention_sits_in_one_place_with_its_own_number(violates):
+    sub = SubDiscussionFactory()
+    speaker = OrganizationFactory()
+    with violates("intervention_in_one_place"):
+        Intervention.objects.create(
+            segment=sub.segment, sub_discussion=sub, organization=speaker, order=1
+        )
+    Intervention.objects.create(segment=sub.segment, organization=speaker, order=1)
+    with violates("intervention_order_unique_in_segment"):
+        Intervention.objects.create(segment=sub.segment, organization=speaker, order=1)
+    Intervention.objects.create(sub_discussion=sub, organization=speaker, order=1)
+    with violates("intervention_order_unique_in_sub_discussion"):
+        Intervention.objects.create(sub_discussion=sub, organization=speaker, order=1)
+    assert Intervention.objects.count() == 2
+
+
 def test_participation_role_must_be_known(violates):
     with violates("participation_role_valid"):
         ParticipationFactory(role="keynote")
@@ -180,6 +271,11 @@ def test_registration_status_must_be_known(violates):
         RegistrationFactory(status="maybe")
 
 
+def test_registration_category_must_be_known(violates):
+    with violates("registration_category_valid"):
+        RegistrationFactory(category="lobbyist")
+
+
 @pytest.mark.parametrize("status", RegistrationStatus.decided())
 def test_a_decision_on_a_registration_is_dated(violates, status):
     with violates("registration_decision_dated"):
@@ -199,6 +295,47 @@ def test_contribution_reference_numbering_passes_9999():
     ContributionFactory(hearing=hearing, reference="GCM-2017-9999")
     ContributionFactory(hearing=hearing, reference="GCM-2017-10000")
     assert Contribution.next_reference(hearing) == "GCM-2017-10001"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_get_distinct_references():
+    """Two submissions choose their number at the same moment, then both store it, each in its
+    own thread and database connection, as two requests would."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite admits one writer at a time: two submissions cannot race there.")
+    hearing = HearingFactory(process=ProcessFactory(code="GCM"), date=datetime.date(2017, 10, 11))
+    both_chose = threading.Barrier(2, timeout=10)
+
+    def wait_for_the_other(sender, instance, **kwargs):
+        if instance.reference == "GCM-2017-0001":
+            both_chose.wait()
+
+    def submit(author):
+        try:
+            ContributionFactory(hearing=hearing, organization=None, author_name=author)
+        finally:
+            connection.close()
+
+    pre_save.connect(wait_for_the_other, sender=Contribution)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for outcome in [pool.submit(submit, "First"), pool.submit(submit, "Second")]:
+                outcome.result()
+    finally:
+        pre_save.disconnect(wait_for_the_other, sender=Contribution)
+    assert sorted(Contribution.objects.values_list("reference", flat=True)) == [
+        "GCM-2017-0001",
+        "GCM-2017-0002",
+    ]
+
+
+def test_contribution_segment_must_belong_to_its_hearing():
+    contribution = ContributionFactory.build(hearing=HearingFactory(), segment=SegmentFactory())
+    with pytest.raises(ValidationError) as caught:
+        contribution.full_clean()
+    assert caught.value.message_dict["segment"] == ["Choose a segment of the same hearing."]
+    contribution.segment = SegmentFactory(hearing=contribution.hearing)
+    contribution.full_clean(exclude=["reference"])
 
 
 def test_contribution_references_are_unique(violates):
@@ -245,6 +382,34 @@ def test_one_translation_per_language(violates):
 def test_translation_language_must_be_a_un_language(violates):
     with violates("segment_translation_language_valid"):
         SegmentTranslation.objects.create(segment=SegmentFactory(), language="de", title="Panel")
+
+
+@pytest.mark.parametrize(
+    ("model", "owner", "factory", "texts"),
+    [
+        (HearingTranslation, "hearing", HearingFactory, {"title": "Audition"}),
+        (SegmentTranslation, "segment", SegmentFactory, {"title": "Table ronde"}),
+        (SubDiscussionTranslation, "sub_discussion", SubDiscussionFactory, {"title": "Afrique"}),
+        (KeyMessageTranslation, "key_message", KeyMessageFactory, {"text": "Message"}),
+    ],
+)
+def test_translation_status_must_be_known(violates, model, owner, factory, texts):
+    with violates(f"{owner}_translation_status_valid"):
+        model.objects.create(
+            **{owner: factory()}, language="fr", translation_status="guessed", **texts
+        )
+
+
+def test_a_translation_is_never_in_the_original_language():
+    segment = SegmentFactory(language="en")
+    translation = SegmentTranslation(segment=segment, language="en", title="Panel")
+    with pytest.raises(ValidationError) as caught:
+        translation.full_clean()
+    assert caught.value.message_dict["language"] == [
+        "The text was written in this language: edit the original instead."
+    ]
+    translation.language = "es"
+    translation.full_clean()
 
 
 def test_shown_text_prefers_the_prefetched_translation():

@@ -68,8 +68,8 @@ def test_seed_hearing_page_shows_every_panel_with_its_people(client):
         "Regional perspectives on migration",
         "Moderator",
         "Panellists",
-        "Mr. Ilias Chatzis",
-        "Chief of Human Trafficking and Migrant Smuggling Section, ",
+        'Mr. Ilias Chatzis</span>, <span class="affiliation">Chief of Human Trafficking and '
+        "Migrant Smuggling Section, ",
         "United Nations Office on Drugs &amp; Crime",
         "Ms. Milka Isinta",
         "H.E. Mr. Juan José Gómez Camacho",
