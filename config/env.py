@@ -10,6 +10,20 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
 
+def load_env_file(path):
+    """Read `KEY=value` lines of a local, untracked file into the environment, never overriding
+    what the environment already holds: a developer keeps DJANGO_SECRET_KEY or DATABASE_URL there
+    instead of typing them before every command. Blank lines and `#` comments are skipped."""
+    if not path or not Path(path).is_file():
+        return
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        os.environ.setdefault(key.strip(), value.strip().strip("\"'"))
+
+
 def envbool(name, default):
     raw = os.environ.get(name)
     if raw is None:

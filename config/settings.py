@@ -10,9 +10,11 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, envbool, envint, envlist
+from config.env import database_from_url, envbool, envint, envlist, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+load_env_file(os.environ.get("DJANGO_ENV_FILE", BASE_DIR / ".env"))
 
 DEBUG = envbool("DJANGO_DEBUG", False)
 

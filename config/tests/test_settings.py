@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, envbool
+from config.env import database_from_url, envbool, load_env_file
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -20,7 +20,7 @@ def start_django(code, **env):
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
     }
-    clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ENV_FILE": ""} | env)
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=BASE_DIR,
@@ -122,3 +122,27 @@ def test_envbool_refuses_what_it_cannot_read(monkeypatch):
         envbool("DJANGO_DEBUG", False)
     monkeypatch.setenv("DJANGO_DEBUG", "On")
     assert envbool("DJANGO_DEBUG", False) is True
+
+
+def test_env_file_fills_in_what_the_environment_lacks(tmp_path, monkeypatch):
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "# a developer's machine\n\nHEARINGS_TEST_KEY='from the file'\nHEARINGS_TEST_KEPT=file\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("HEARINGS_TEST_KEY", raising=False)
+    monkeypatch.setenv("HEARINGS_TEST_KEPT", "environment")
+    load_env_file(env_file)
+    assert os.environ["HEARINGS_TEST_KEY"] == "from the file"
+    assert os.environ["HEARINGS_TEST_KEPT"] == "environment"
+    monkeypatch.delenv("HEARINGS_TEST_KEY")
+
+
+def test_settings_read_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_SECRET_KEY=kept-in-a-file\n", encoding="utf-8")
+    result = start_django(
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        DJANGO_ENV_FILE=str(env_file),
+    )
+    assert result.stdout.strip() == "kept-in-a-file"

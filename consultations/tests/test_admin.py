@@ -295,11 +295,20 @@ def change_hearing_programme(client, hearing, rows):
     )
 
 
-def test_segments_swap_places_in_one_save(client, editor):
+@pytest.fixture
+def two_segments(client, editor):
+    """A hearing with segments First (1) and Second (2), and an editor signed in."""
     hearing = HearingFactory()
-    first = SegmentFactory(hearing=hearing, order=1, title="First")
-    second = SegmentFactory(hearing=hearing, order=2, title="Second")
     client.force_login(editor)
+    return (
+        hearing,
+        SegmentFactory(hearing=hearing, order=1, title="First"),
+        SegmentFactory(hearing=hearing, order=2, title="Second"),
+    )
+
+
+def test_segments_swap_places_in_one_save(client, two_segments):
+    hearing, first, second = two_segments
     response = change_hearing_programme(client, hearing, [(first, 2), (second, 1)])
     assert response.status_code == 302
     assert list(hearing.segments.order_by("order").values_list("title", "order")) == [
@@ -308,11 +317,8 @@ def test_segments_swap_places_in_one_save(client, editor):
     ]
 
 
-def test_two_segments_with_one_number_are_refused_with_a_sentence(client, editor):
-    hearing = HearingFactory()
-    first = SegmentFactory(hearing=hearing, order=1, title="First")
-    second = SegmentFactory(hearing=hearing, order=2, title="Second")
-    client.force_login(editor)
+def test_two_segments_with_one_number_are_refused_with_a_sentence(client, two_segments):
+    hearing, first, second = two_segments
     response = change_hearing_programme(client, hearing, [(first, 3), (second, 3)])
     assert response.status_code == 200
     assert "Please correct the duplicate data for order." in response.content.decode()
