@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from consultations.enums import HearingStatus
-from consultations.models.texts import HasOutcomeText, original_language_constraint
+from consultations.models.texts import HasOutcomeText, language_constraint
 from consultations.querysets import HearingQuerySet, SlugQuerySet
 
 
@@ -132,7 +132,7 @@ class Hearing(HasOutcomeText):
         verbose_name_plural = _("hearings")
         ordering = ["-date", "title"]
         constraints = [
-            original_language_constraint("hearing"),
+            language_constraint("hearing"),
             window_constraint(
                 "registration_opens",
                 "registration_closes",

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import ParticipationRole, SegmentKind
-from consultations.models.texts import HasOutcomeText, original_language_constraint
+from consultations.models.texts import HasOutcomeText, language_constraint
 
 
 class HasRoles:
@@ -52,7 +52,7 @@ class Segment(HasRoles, HasOutcomeText):
         verbose_name_plural = _("segments")
         ordering = ["hearing", "order"]
         constraints = [
-            original_language_constraint("segment"),
+            language_constraint("segment"),
             # Also the index behind the programme query (a hearing's segments in order).
             models.UniqueConstraint(
                 fields=["hearing", "order"],
@@ -121,7 +121,7 @@ class SubDiscussion(HasRoles, HasOutcomeText):
         verbose_name_plural = _("sub-discussions")
         ordering = ["segment", "order"]
         constraints = [
-            original_language_constraint("sub_discussion"),
+            language_constraint("sub_discussion"),
             models.UniqueConstraint(
                 fields=["segment", "order"],
                 name="sub_discussion_order_unique",
@@ -168,7 +168,7 @@ class KeyMessage(HasOutcomeText):
         verbose_name_plural = _("key messages")
         ordering = ["segment", "order"]
         constraints = [
-            original_language_constraint("key_message"),
+            language_constraint("key_message"),
             models.UniqueConstraint(
                 fields=["segment", "order"],
                 name="key_message_order_unique",

@@ -51,7 +51,8 @@ class HasOutcomeText(models.Model):
         )
 
 
-def original_language_constraint(prefix):
+def language_constraint(prefix):
+    """The language of a text, original or translation, is one of the six."""
     return models.CheckConstraint(
         condition=Q(language__in=UNLanguage.values),
         name=f"{prefix}_language_valid",
@@ -101,11 +102,7 @@ def translation_constraints(owner):
             name=f"{prefix}_one_per_language",
             violation_error_message=_("This text already has a translation in that language."),
         ),
-        models.CheckConstraint(
-            condition=Q(language__in=UNLanguage.values),
-            name=f"{prefix}_language_valid",
-            violation_error_message=_("Choose one of the six UN official languages."),
-        ),
+        language_constraint(prefix),
         models.CheckConstraint(
             condition=Q(translation_status__in=TranslationStatus.values),
             name=f"{prefix}_status_valid",
