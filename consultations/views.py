@@ -14,7 +14,7 @@ from consultations.models import (
 
 def home(request):
     hearings = Hearing.objects.select_related("process").only(
-        "title", "slug", "date", "venue", "city", "process__title", "published"
+        "title", "slug", "date", "venue", "city", "process__title"
     )
     return render(
         request,

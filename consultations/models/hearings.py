@@ -1,12 +1,13 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from consultations.enums import HearingStatus
-from consultations.models.texts import HasOutcomeText, language_constraint
+from consultations.models.constraints import language_constraint, ordered_constraint
+from consultations.models.texts import HasOutcomeText
 from consultations.querysets import HearingQuerySet, SlugQuerySet
 
 
@@ -49,18 +50,6 @@ class Process(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-
-def window_constraint(opens, closes, name, message):
-    """A window with both ends opens before it closes. Either end may be empty, which means
-    there is no window and the form stays closed (see `Hearing.accepts_registrations`)."""
-    return models.CheckConstraint(
-        condition=Q(**{f"{opens}__isnull": True})
-        | Q(**{f"{closes}__isnull": True})
-        | Q(**{f"{opens}__lt": F(closes)}),
-        name=name,
-        violation_error_message=message,
-    )
 
 
 def window_is_open(opens, closes, at=None):
@@ -133,24 +122,23 @@ class Hearing(HasOutcomeText):
         ordering = ["-date", "title"]
         constraints = [
             language_constraint("hearing"),
-            window_constraint(
+            ordered_constraint(
                 "registration_opens",
                 "registration_closes",
                 "hearing_registration_window_valid",
                 _("Registration must open before it closes."),
             ),
-            window_constraint(
+            ordered_constraint(
                 "contributions_open",
                 "contributions_close",
                 "hearing_contribution_window_valid",
                 _("Contributions must open before they close."),
             ),
-            models.CheckConstraint(
-                condition=Q(start_time__isnull=True)
-                | Q(end_time__isnull=True)
-                | Q(start_time__lt=F("end_time")),
-                name="hearing_starts_before_it_ends",
-                violation_error_message=_("The hearing must start before it ends."),
+            ordered_constraint(
+                "start_time",
+                "end_time",
+                "hearing_starts_before_it_ends",
+                _("The hearing must start before it ends."),
             ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gt=0),

@@ -2,11 +2,16 @@
 panel, who had a role where, who took the floor, and the key messages each segment produced."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import ParticipationRole, SegmentKind
-from consultations.models.texts import HasOutcomeText, language_constraint
+from consultations.models.constraints import (
+    choice_constraint,
+    language_constraint,
+    ordered_constraint,
+)
+from consultations.models.texts import HasOutcomeText
 
 
 class HasRoles:
@@ -61,17 +66,17 @@ class Segment(HasRoles, HasOutcomeText):
                     "Another segment of this hearing already has this place in the programme."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(start_time__isnull=True)
-                | Q(end_time__isnull=True)
-                | Q(start_time__lt=F("end_time")),
-                name="segment_starts_before_it_ends",
-                violation_error_message=_("The segment must start before it ends."),
+            ordered_constraint(
+                "start_time",
+                "end_time",
+                "segment_starts_before_it_ends",
+                _("The segment must start before it ends."),
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=SegmentKind.values),
-                name="segment_kind_valid",
-                violation_error_message=_("Choose a kind of segment from the list."),
+            choice_constraint(
+                "kind",
+                SegmentKind,
+                "segment_kind_valid",
+                _("Choose a kind of segment from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(title=""),
@@ -298,10 +303,11 @@ class Participation(Placed):
         default_related_name = "participations"
         constraints = [
             *placed_constraints("participation"),
-            models.CheckConstraint(
-                condition=Q(role__in=ParticipationRole.values),
-                name="participation_role_valid",
-                violation_error_message=_("Choose a role from the list."),
+            choice_constraint(
+                "role",
+                ParticipationRole,
+                "participation_role_valid",
+                _("Choose a role from the list."),
             ),
         ]
 

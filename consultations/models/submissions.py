@@ -14,6 +14,7 @@ from consultations.enums import (
     RegistrationStatus,
     UNLanguage,
 )
+from consultations.models.constraints import choice_constraint, language_constraint
 from consultations.querysets import ContributionQuerySet
 from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.m49 import region_expression
@@ -82,15 +83,17 @@ class Registration(models.Model):
                     "This email address is already registered for this hearing."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=RegistrationStatus.values),
-                name="registration_status_valid",
-                violation_error_message=_("Choose a registration status from the list."),
+            choice_constraint(
+                "status",
+                RegistrationStatus,
+                "registration_status_valid",
+                _("Choose a registration status from the list."),
             ),
-            models.CheckConstraint(
-                condition=Q(category__in=StakeholderCategory.values),
-                name="registration_category_valid",
-                violation_error_message=_("Choose a stakeholder category from the list."),
+            choice_constraint(
+                "category",
+                StakeholderCategory,
+                "registration_category_valid",
+                _("Choose a stakeholder category from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=RegistrationStatus.decided()) | Q(decided_at__isnull=False),
@@ -198,25 +201,24 @@ class Contribution(models.Model):
         verbose_name_plural = _("contributions")
         ordering = ["-submitted_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ContributionStatus.values),
-                name="contribution_status_valid",
-                violation_error_message=_("Choose a contribution status from the list."),
+            choice_constraint(
+                "status",
+                ContributionStatus,
+                "contribution_status_valid",
+                _("Choose a contribution status from the list."),
             ),
-            models.CheckConstraint(
-                condition=Q(consent__in=PublicationConsent.values),
-                name="contribution_consent_valid",
-                violation_error_message=_("Choose what may be published from the list."),
+            choice_constraint(
+                "consent",
+                PublicationConsent,
+                "contribution_consent_valid",
+                _("Choose what may be published from the list."),
             ),
-            models.CheckConstraint(
-                condition=Q(language__in=UNLanguage.values),
-                name="contribution_language_valid",
-                violation_error_message=_("Choose one of the six UN official languages."),
-            ),
-            models.CheckConstraint(
-                condition=Q(category__in=StakeholderCategory.values),
-                name="contribution_category_valid",
-                violation_error_message=_("Choose a stakeholder category from the list."),
+            language_constraint("contribution"),
+            choice_constraint(
+                "category",
+                StakeholderCategory,
+                "contribution_category_valid",
+                _("Choose a stakeholder category from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=ContributionStatus.public())

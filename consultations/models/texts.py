@@ -14,10 +14,11 @@ and fixture read it directly, and a translation is an optional extra row with it
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import TranslationStatus, UNLanguage
+from consultations.models.constraints import choice_constraint, language_constraint
 
 
 class HasOutcomeText(models.Model):
@@ -49,15 +50,6 @@ class HasOutcomeText(models.Model):
             queryset=translation_model.objects.filter(language=language),
             to_attr="interface_translations",
         )
-
-
-def language_constraint(prefix):
-    """The language of a text, original or translation, is one of the six."""
-    return models.CheckConstraint(
-        condition=Q(language__in=UNLanguage.values),
-        name=f"{prefix}_language_valid",
-        violation_error_message=_("Choose one of the six UN official languages."),
-    )
 
 
 class Translation(models.Model):
@@ -103,10 +95,11 @@ def translation_constraints(owner):
             violation_error_message=_("This text already has a translation in that language."),
         ),
         language_constraint(prefix),
-        models.CheckConstraint(
-            condition=Q(translation_status__in=TranslationStatus.values),
-            name=f"{prefix}_status_valid",
-            violation_error_message=_("Choose a translation status from the list."),
+        choice_constraint(
+            "translation_status",
+            TranslationStatus,
+            f"{prefix}_status_valid",
+            _("Choose a translation status from the list."),
         ),
     ]
 
