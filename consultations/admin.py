@@ -8,21 +8,24 @@ from django.db.models import Count, F, Max
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import (
+    AccreditationRule,
     Contribution,
     Hearing,
     HearingTranslation,
     Intervention,
     KeyMessage,
     KeyMessageTranslation,
+    Outcome,
+    OutgoingEmail,
     Participation,
     Process,
     Registration,
     Segment,
     SegmentTranslation,
+    StatusChange,
     SubDiscussion,
     SubDiscussionTranslation,
 )
-from consultations.services import stamp_contribution_moderation, stamp_registration_decision
 
 
 class OrderedInlineFormSet(forms.BaseInlineFormSet):
@@ -248,12 +251,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["hearing", "organization"]
     search_fields = ["name", "email", "organization__name", "organization_name"]
     autocomplete_fields = ["hearing", "organization"]
-    readonly_fields = ["created_at", "updated_at", "decided_at", "decided_by"]
-
-    def save_model(self, request, registration, form, change):
-        if "status" in form.changed_data:
-            stamp_registration_decision(registration, by=request.user)
-        super().save_model(request, registration, form, change)
+    readonly_fields = ["status", "created_at", "updated_at", "decided_at", "decided_by"]
 
 
 @admin.register(Contribution)
@@ -271,6 +269,7 @@ class ContributionAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title", "author_name", "organization__name"]
     autocomplete_fields = ["hearing", "segment", "organization"]
     readonly_fields = [
+        "status",
         "reference",
         "region",
         "submitted_at",
@@ -279,11 +278,6 @@ class ContributionAdmin(admin.ModelAdmin):
         "moderated_at",
         "moderated_by",
     ]
-
-    def save_model(self, request, contribution, form, change):
-        if "status" in form.changed_data:
-            stamp_contribution_moderation(contribution, by=request.user)
-        super().save_model(request, contribution, form, change)
 
 
 @admin.register(
@@ -295,3 +289,6 @@ class TranslationAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "language", "translation_status", "updated_at"]
     list_filter = ["translation_status", "language"]
+
+
+admin.site.register([AccreditationRule, Outcome, StatusChange, OutgoingEmail])

@@ -53,6 +53,14 @@ class ParticipationRole(models.TextChoices):
         }[self]
 
 
+class InterfaceLanguage(models.TextChoices):
+    """The languages the interface speaks, and so the languages of the emails a person gets."""
+
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+
+
 class RegistrationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
@@ -65,6 +73,11 @@ class RegistrationStatus(models.TextChoices):
         """Statuses a staff member sets, which therefore record who decided and when."""
         return [cls.APPROVED, cls.WAITLISTED, cls.REJECTED]
 
+    @classmethod
+    def active(cls):
+        """Registrations that still hold or wait for a seat: the registrant may cancel them."""
+        return [cls.PENDING, cls.APPROVED, cls.WAITLISTED]
+
 
 class ContributionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
@@ -76,6 +89,59 @@ class ContributionStatus(models.TextChoices):
     @classmethod
     def public(cls):
         return [cls.PUBLISHED]
+
+    @classmethod
+    def awaiting_review(cls):
+        """The moderation queue; also what an author may still withdraw."""
+        return [cls.SUBMITTED, cls.UNDER_REVIEW]
+
+
+# The one map of allowed moves for each record that staff decide: every service checks it, so the
+# admin, the public forms and the API refuse the same things. A move back to pending or to review
+# clears the stale decision.
+REGISTRATION_MOVES = {
+    RegistrationStatus.PENDING: {
+        RegistrationStatus.APPROVED,
+        RegistrationStatus.WAITLISTED,
+        RegistrationStatus.REJECTED,
+        RegistrationStatus.CANCELLED,
+    },
+    RegistrationStatus.WAITLISTED: {
+        RegistrationStatus.APPROVED,
+        RegistrationStatus.REJECTED,
+        RegistrationStatus.CANCELLED,
+        RegistrationStatus.PENDING,
+    },
+    RegistrationStatus.APPROVED: {
+        RegistrationStatus.WAITLISTED,
+        RegistrationStatus.CANCELLED,
+        RegistrationStatus.PENDING,
+    },
+    RegistrationStatus.REJECTED: {RegistrationStatus.PENDING},
+    RegistrationStatus.CANCELLED: set(),
+}
+
+CONTRIBUTION_MOVES = {
+    ContributionStatus.SUBMITTED: {
+        ContributionStatus.UNDER_REVIEW,
+        ContributionStatus.PUBLISHED,
+        ContributionStatus.REJECTED,
+        ContributionStatus.WITHDRAWN,
+    },
+    ContributionStatus.UNDER_REVIEW: {
+        ContributionStatus.PUBLISHED,
+        ContributionStatus.REJECTED,
+        ContributionStatus.WITHDRAWN,
+    },
+    ContributionStatus.PUBLISHED: {ContributionStatus.UNDER_REVIEW},
+    ContributionStatus.REJECTED: {ContributionStatus.UNDER_REVIEW},
+    ContributionStatus.WITHDRAWN: set(),
+}
+
+
+class OutcomeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class PublicationConsent(models.TextChoices):

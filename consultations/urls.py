@@ -6,4 +6,5 @@ app_name = "consultations"
 urlpatterns = [
     path("", views.home, name="home"),
     path("hearings/<slug:slug>/", views.hearing_detail, name="hearing"),
+    path("contributions/<str:reference>/", views.contribution_detail, name="contribution"),
 ]

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from consultations.models import (
+    Contribution,
     Hearing,
     Intervention,
     KeyMessage,
@@ -58,3 +59,12 @@ def get_hearing_for_user(request, slug, queryset):
 def hearing_detail(request, slug):
     hearing = get_hearing_for_user(request, slug, programme_queryset(get_language()))
     return render(request, "consultations/hearing_detail.html", {"hearing": hearing})
+
+
+def contribution_detail(request, reference):
+    """A published contribution; anything else is a 404, as if it did not exist."""
+    contribution = get_object_or_404(
+        Contribution.objects.published().select_related("hearing", "segment", "organization"),
+        reference=reference,
+    )
+    return render(request, "consultations/contribution_detail.html", {"contribution": contribution})

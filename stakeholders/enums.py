@@ -26,8 +26,10 @@ class StakeholderCategory(models.TextChoices):
 
 
 class ConsultativeStatus(models.TextChoices):
-    """Consultative status with the Economic and Social Council (ECOSOC)."""
+    """Consultative status with the Economic and Social Council (ECOSOC). "Not recorded" is the
+    default: the register says nothing it was not told, and "none" is a fact someone checked."""
 
+    NOT_RECORDED = "not_recorded", _("Not recorded")
     NONE = "none", _("No consultative status")
     GENERAL = "general", _("General consultative status")
     SPECIAL = "special", _("Special consultative status")

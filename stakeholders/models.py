@@ -39,9 +39,9 @@ class Organization(models.Model):
     )
     consultative_status = models.CharField(
         _("ECOSOC consultative status"),
-        max_length=10,
+        max_length=12,
         choices=ConsultativeStatus.choices,
-        default=ConsultativeStatus.NONE,
+        default=ConsultativeStatus.NOT_RECORDED,
     )
     website = models.URLField(_("website"), blank=True)
 

@@ -1,4 +1,5 @@
-from consultations.models.hearings import Hearing, Process
+from consultations.models.activity import OutgoingEmail, StatusChange
+from consultations.models.hearings import AccreditationRule, Hearing, Outcome, Process
 from consultations.models.programme import (
     Intervention,
     KeyMessage,
@@ -15,17 +16,21 @@ from consultations.models.texts import (
 )
 
 __all__ = [
+    "AccreditationRule",
     "Contribution",
     "Hearing",
     "HearingTranslation",
     "Intervention",
     "KeyMessage",
     "KeyMessageTranslation",
+    "Outcome",
+    "OutgoingEmail",
     "Participation",
     "Process",
     "Registration",
     "Segment",
     "SegmentTranslation",
+    "StatusChange",
     "SubDiscussion",
     "SubDiscussionTranslation",
 ]

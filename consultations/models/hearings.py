@@ -1,14 +1,23 @@
+import zoneinfo
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
-from consultations.enums import HearingStatus
-from consultations.models.constraints import language_constraint, ordered_constraint
+from consultations.enums import HearingStatus, OutcomeStatus
+from consultations.models.constraints import (
+    choice_constraint,
+    language_constraint,
+    ordered_constraint,
+)
 from consultations.models.texts import HasOutcomeText
 from consultations.querysets import HearingQuerySet, SlugQuerySet
+from stakeholders.enums import StakeholderCategory
 
 
 class Process(models.Model):
@@ -52,6 +61,15 @@ class Process(models.Model):
         return (self.slug,)
 
 
+def validate_time_zone(name):
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(name)s” is not a time zone name such as Europe/Zurich or America/New_York."),
+            code="unknown_time_zone",
+            params={"name": name},
+        )
+
+
 def window_is_open(opens, closes, at=None):
     """A form is open from its opening moment until, not including, its closing one; without
     both ends it is closed."""
@@ -80,6 +98,16 @@ class Hearing(HasOutcomeText):
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_(
+            "The venue's time zone, e.g. Europe/Zurich for Geneva: the hearing's times and its "
+            "registration and contribution windows are entered and shown in it."
+        ),
+    )
     organizer = models.CharField(
         _("organizer"),
         max_length=300,
@@ -115,6 +143,7 @@ class Hearing(HasOutcomeText):
     published = models.BooleanField(_("published"), default=False)
 
     objects = HearingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("hearing")
@@ -176,10 +205,125 @@ class Hearing(HasOutcomeText):
         return window_is_open(self.contributions_open, self.contributions_close, at)
 
     @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local_today(self):
+        """Today's date at the venue, which decides whether the hearing is upcoming or past."""
+        return timezone.localdate(timezone=self.zone)
+
+    @property
     def status(self):
-        today = timezone.localdate()
+        today = self.local_today()
         if self.date > today:
             return HearingStatus.UPCOMING
         if self.date == today:
             return HearingStatus.ONGOING
         return HearingStatus.PAST
+
+
+class OutcomeManager(models.Manager):
+    def get_by_natural_key(self, hearing_slug):
+        return self.get(hearing__slug=hearing_slug)
+
+
+class Outcome(models.Model):
+    """A hearing's outcome document: the summaries of its segments and their key messages, drafted
+    by staff and shown to the public once published."""
+
+    hearing = models.OneToOneField(
+        Hearing, verbose_name=_("hearing"), on_delete=models.CASCADE, related_name="outcome"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    symbol = models.CharField(
+        _("document symbol"),
+        max_length=60,
+        blank=True,
+        help_text=_("The UN document symbol, where the summary has one, e.g. A/72/123."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutcomeStatus.choices, default=OutcomeStatus.DRAFT
+    )
+    published_on = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_("Empty where the record does not say when it was published."),
+    )
+
+    objects = OutcomeManager()
+
+    class Meta:
+        verbose_name = _("outcome document")
+        verbose_name_plural = _("outcome documents")
+        constraints = [
+            choice_constraint(
+                "status",
+                OutcomeStatus,
+                "outcome_status_valid",
+                _("Choose draft or published."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="outcome_title_not_empty",
+                violation_error_message=_("An outcome document needs a title."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return self.hearing.natural_key()
+
+    natural_key.dependencies = ["consultations.hearing"]
+
+    @property
+    def is_published(self):
+        return self.status == OutcomeStatus.PUBLISHED
+
+
+class AccreditationRule(models.Model):
+    """How a hearing accredits one stakeholder category: how many representatives of one
+    organization may be approved, and whether a nomination letter must come with a registration."""
+
+    hearing = models.ForeignKey(
+        Hearing,
+        verbose_name=_("hearing"),
+        on_delete=models.CASCADE,
+        related_name="accreditation_rules",
+    )
+    category = models.CharField(
+        _("stakeholder category"),
+        max_length=20,
+        choices=StakeholderCategory.choices,
+    )
+    max_per_organization = models.PositiveSmallIntegerField(
+        _("approved representatives per organization"),
+        null=True,
+        blank=True,
+        help_text=_("Empty means no limit."),
+    )
+    letter_required = models.BooleanField(_("nomination letter required"), default=False)
+
+    class Meta:
+        verbose_name = _("accreditation rule")
+        verbose_name_plural = _("accreditation rules")
+        ordering = ["category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hearing", "category"],
+                name="accreditation_rule_one_per_category",
+                violation_error_message=_("This hearing already has a rule for that category."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_organization__isnull=True) | Q(max_per_organization__gt=0),
+                name="accreditation_rule_cap_positive",
+                violation_error_message=_(
+                    "Allow at least one representative; leave the cap empty for no limit."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hearing.title}: {self.get_category_display()}"

@@ -4,6 +4,7 @@ panel, who had a role where, who took the floor, and the key messages each segme
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from consultations.enums import ParticipationRole, SegmentKind
 from consultations.models.constraints import (
@@ -51,6 +52,7 @@ class Segment(HasRoles, HasOutcomeText):
     end_time = models.TimeField(_("ends at"), null=True, blank=True)
 
     objects = SegmentManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("segment")
@@ -295,6 +297,8 @@ class Participation(Placed):
         blank=True,
         related_name="participations",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("participation")

@@ -1,25 +1,69 @@
 """What stakeholders send in: registrations to attend a hearing and written contributions."""
 
+import hashlib
+import re
+import unicodedata
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from consultations.enums import (
     ContributionStatus,
+    InterfaceLanguage,
     PublicationConsent,
     RegistrationStatus,
     UNLanguage,
 )
+from consultations.markdown import render_markdown
 from consultations.models.constraints import choice_constraint, language_constraint
 from consultations.querysets import ContributionQuerySet
 from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.m49 import region_expression
 
 REFERENCE_ATTEMPTS = 5
+EXCERPT_LENGTH = 280
+
+
+def random_upload_name(folder, filename):
+    """Uploads are stored under a random name in their folder, never under the name the sender
+    gave (which could clash, mislead or carry markup); only the lower-cased extension is kept."""
+    return f"{folder}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:8]}"
+
+
+def nomination_letter_path(instance, filename):
+    return random_upload_name("nominations", filename)
+
+
+def contribution_attachment_path(instance, filename):
+    return random_upload_name("contributions", filename)
+
+
+def plain_excerpt(markdown_text, length=EXCERPT_LENGTH):
+    """The first words of a Markdown text as plain text, for lists: stored once on save so that
+    no list truncates whole bodies per row."""
+    text = re.sub(r"[#>*_`~\[\]()!|-]+", " ", markdown_text)
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def body_fingerprint(text):
+    """A hash of the text with case, accents, punctuation and spacing ignored: the bodies of a
+    mass campaign share it, so the moderation queue groups them through an index, without
+    comparing every pair of contributions."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    words = re.findall(r"\w+", "".join(c for c in folded if not unicodedata.combining(c)))
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()[:32]
 
 
 class Registration(models.Model):
@@ -52,6 +96,25 @@ class Registration(models.Model):
         _("stakeholder category"), max_length=20, choices=StakeholderCategory.choices
     )
     country = CountryField(_("country"), blank=True)
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    nomination_letter = models.FileField(
+        _("nomination letter"), upload_to=nomination_letter_path, blank=True
+    )
+    privacy_consent_at = models.DateTimeField(
+        _("accepted the privacy notice"), null=True, blank=True
+    )
+    listed_publicly = models.BooleanField(
+        _("on the public list of participants"),
+        default=False,
+        help_text=_("The registrant agreed to appear on the public list of participants."),
+    )
+    language = models.CharField(
+        _("language of correspondence"),
+        max_length=2,
+        choices=InterfaceLanguage.choices,
+        default=InterfaceLanguage.ENGLISH,
+        help_text=_("Emails about this registration are written in it."),
+    )
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -69,6 +132,8 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("registration")
@@ -95,6 +160,12 @@ class Registration(models.Model):
                 "registration_category_valid",
                 _("Choose a stakeholder category from the list."),
             ),
+            choice_constraint(
+                "language",
+                InterfaceLanguage,
+                "registration_language_valid",
+                _("Choose English, French or Spanish."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=RegistrationStatus.decided()) | Q(decided_at__isnull=False),
                 name="registration_decision_dated",
@@ -111,10 +182,19 @@ class Registration(models.Model):
         indexes = [
             # The secretariat's vetting queue: a hearing's registrations by status, oldest first.
             models.Index(fields=["hearing", "status", "created_at"], name="registration_queue"),
+            # Per-organization caps: approved registrations of one organization at a hearing.
+            models.Index(
+                fields=["hearing", "organization", "status"], name="registration_org_status"
+            ),
         ]
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
+
+    @property
+    def reference(self):
+        """Quoted on the confirmation page and in emails, e.g. GCM-2017-R00042."""
+        return f"{self.hearing.process.code}-{self.hearing.date.year}-R{self.pk:05d}"
 
 
 class Contribution(models.Model):
@@ -162,18 +242,37 @@ class Contribution(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"))
-    attachment = models.FileField(_("attachment"), upload_to="contributions/%Y/", blank=True)
+    excerpt = models.CharField(
+        _("excerpt"), max_length=EXCERPT_LENGTH + 10, blank=True, editable=False
+    )
+    fingerprint = models.CharField(
+        _("text fingerprint"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_("Shared by contributions whose texts are the same but for case and spacing."),
+    )
+    attachment = models.FileField(
+        _("attachment"), upload_to=contribution_attachment_path, blank=True
+    )
     language = models.CharField(
         _("language"),
         max_length=2,
         choices=UNLanguage.choices,
         default=UNLanguage.ENGLISH,
     )
+    correspondence_language = models.CharField(
+        _("language of correspondence"),
+        max_length=2,
+        choices=InterfaceLanguage.choices,
+        default=InterfaceLanguage.ENGLISH,
+        help_text=_("Emails about this contribution are written in it."),
+    )
     consent = models.CharField(
         _("publication consent"),
         max_length=12,
         choices=PublicationConsent.choices,
-        default=PublicationConsent.NAMED,
+        help_text=_("What the author agreed may be published with the text."),
     )
     status = models.CharField(
         _("status"),
@@ -195,6 +294,7 @@ class Contribution(models.Model):
     )
 
     objects = ContributionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["excerpt", "fingerprint"])
 
     class Meta:
         verbose_name = _("contribution")
@@ -219,6 +319,12 @@ class Contribution(models.Model):
                 StakeholderCategory,
                 "contribution_category_valid",
                 _("Choose a stakeholder category from the list."),
+            ),
+            choice_constraint(
+                "correspondence_language",
+                InterfaceLanguage,
+                "contribution_correspondence_language_valid",
+                _("Choose English, French or Spanish."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=ContributionStatus.public())
@@ -245,6 +351,17 @@ class Contribution(models.Model):
             ),
             # A hearing's published contributions and the moderation queue per hearing.
             models.Index(fields=["hearing", "status"], name="contribution_hearing_status"),
+            # The moderation queue: what awaits review, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="contribution_queue"),
+            # Campaign groups in the moderation queue: contributions sharing one fingerprint.
+            models.Index(fields=["fingerprint", "status"], name="contribution_fingerprint"),
+            # /contributions/?category=…: published ones of a category, newest first.
+            models.Index(
+                "category",
+                F("published_at").desc(),
+                condition=Q(status=ContributionStatus.PUBLISHED),
+                name="contribution_pub_category",
+            ),
         ]
 
     def __str__(self):
@@ -252,7 +369,13 @@ class Contribution(models.Model):
 
     def save(self, *args, **kwargs):
         """A new contribution takes the next free reference. When a concurrent submission took
-        the same number first, the unique constraint refuses this one and it takes the next."""
+        the same number first, the unique constraint refuses this one and it takes the next.
+        The excerpt and fingerprint follow the body."""
+        self.excerpt = plain_excerpt(self.body)
+        self.fingerprint = body_fingerprint(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "excerpt", "fingerprint"}
         if self.reference:
             return super().save(*args, **kwargs)
         for _attempt in range(REFERENCE_ATTEMPTS):
@@ -265,6 +388,9 @@ class Contribution(models.Model):
                     raise
         raise IntegrityError(f"No free contribution reference after {REFERENCE_ATTEMPTS} tries.")
 
+    def get_absolute_url(self):
+        return reverse("consultations:contribution", args=[self.reference])
+
     def clean(self):
         if self.segment_id and self.hearing_id and self.segment.hearing_id != self.hearing_id:
             raise ValidationError(
@@ -274,6 +400,10 @@ class Contribution(models.Model):
 
     def natural_key(self):
         return (self.reference,)
+
+    @property
+    def rendered_body(self):
+        return render_markdown(self.body)
 
     @classmethod
     def next_reference(cls, hearing):

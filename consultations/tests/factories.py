@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils.text import slugify
 
-from consultations.enums import ParticipationRole, SegmentKind
+from consultations.enums import ParticipationRole, PublicationConsent, SegmentKind
 from consultations.models import (
     Contribution,
     Hearing,
@@ -104,3 +104,4 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     category = StakeholderCategory.CIVIL_SOCIETY
     title = factory.Sequence(lambda n: f"Contribution {n}")
     body = "We recommend more regular pathways."
+    consent = PublicationConsent.NAMED

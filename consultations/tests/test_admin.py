@@ -38,7 +38,8 @@ def test_every_model_of_both_apps_is_in_the_back_office():
         model
         for app in ["consultations", "stakeholders"]
         for model in apps.get_app_config(app).get_models()
-        if not model._meta.auto_created
+        # History rows are read from each record's "History" page, not listed on their own.
+        if not model._meta.auto_created and not model.__name__.startswith("Historical")
     }
     assert set(OUR_MODELS) == expected
 
@@ -195,31 +196,6 @@ def registration_form(registration, **changes):
     } | changes
 
 
-@pytest.mark.parametrize("status", ["approved", "waitlisted", "rejected"])
-def test_deciding_on_a_registration_records_who_and_when(client, editor, status):
-    registration = RegistrationFactory()
-    client.force_login(editor)
-    response = client.post(
-        admin_url(Registration, "change", registration.pk),
-        registration_form(registration, status=status),
-    )
-    assert response.status_code == 302
-    registration.refresh_from_db()
-    assert (registration.status, registration.decided_by) == (status, editor)
-    assert registration.decided_at is not None
-
-
-def test_editing_a_pending_registration_decides_nothing(client, editor):
-    registration = RegistrationFactory()
-    client.force_login(editor)
-    client.post(
-        admin_url(Registration, "change", registration.pk),
-        registration_form(registration, name="Corrected name"),
-    )
-    registration.refresh_from_db()
-    assert (registration.name, registration.decided_at) == ("Corrected name", None)
-
-
 def contribution_form(contribution, **changes):
     return {
         "hearing": contribution.hearing.pk,
@@ -235,20 +211,6 @@ def contribution_form(contribution, **changes):
         "consent": "named",
         "status": contribution.status,
     } | changes
-
-
-def test_publishing_a_contribution_dates_it_and_records_the_moderator(client, editor):
-    contribution = ContributionFactory()
-    client.force_login(editor)
-    response = client.post(
-        admin_url(Contribution, "change", contribution.pk),
-        contribution_form(contribution, status="published"),
-    )
-    assert response.status_code == 302
-    contribution.refresh_from_db()
-    assert contribution.status == "published"
-    assert contribution.published_at == contribution.moderated_at
-    assert contribution.moderated_by == editor
 
 
 def test_contribution_segment_of_another_hearing_is_refused(client, editor):

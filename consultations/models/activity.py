@@ -1,0 +1,90 @@
+"""What happened to the records staff decide, and the emails that tell people about it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class StatusChange(models.Model):
+    """One move of a registration or a contribution from one status to another: who made it,
+    when, and why. Written by the service functions only, in the same transaction as the move."""
+
+    registration = models.ForeignKey(
+        "consultations.Registration",
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    contribution = models.ForeignKey(
+        "consultations.Contribution",
+        verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    previous_status = models.CharField(_("from"), max_length=12)
+    new_status = models.CharField(_("to"), max_length=12)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the registrant or author made the change."),
+    )
+    changed_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registration__isnull=False, contribution__isnull=True)
+                | Q(registration__isnull=True, contribution__isnull=False),
+                name="status_change_of_one_record",
+                violation_error_message=_(
+                    "A status change belongs to one registration or one contribution."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.previous_status} → {self.new_status}"
+
+
+class OutgoingEmail(models.Model):
+    """An email written in the same transaction as the change it reports, and sent after commit.
+    When the mail server fails the email stays here, and `send_pending_emails` tries again, so
+    nobody misses a decision because the server was down for a minute."""
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at"]
+        indexes = [
+            # send_pending_emails: what is still to send, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="outgoing_email_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -1,0 +1,58 @@
+"""Emails to registrants and authors, written through Django's email API only: the address goes in
+as a plain address and the subject on one line, so no name or title typed into a form can add a
+header. Each email is stored with the change it reports and sent once that change is committed;
+what the mail server refuses stays queued for `manage.py send_pending_emails`."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from consultations.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+
+def site_url(path):
+    """An absolute link for an email, built from settings, never from the request's Host."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def render_email(template, language, context):
+    """Subject, plain text and HTML of `consultations/email/<template>.*`, in `language`."""
+    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    with translation.override(language):
+        subject = render_to_string(f"consultations/email/{template}_subject.txt", context)
+        text = render_to_string(f"consultations/email/{template}.txt", context)
+        html = render_to_string(f"consultations/email/{template}.html", context)
+    return " ".join(subject.split())[:300], text, html
+
+
+def queue_email(template, to, language, context):
+    """Write the email now, in the caller's transaction, and send it after commit."""
+    subject, text, html = render_email(template, language, context)
+    email = OutgoingEmail.objects.create(to=to, subject=subject, text=text, html=html)
+    transaction.on_commit(lambda: deliver(email.pk))
+    return email
+
+
+def deliver(pk):
+    """Send one queued email; a failure is logged (without the address) and left for a retry."""
+    email = OutgoingEmail.objects.get(pk=pk)
+    if email.sent_at is not None:
+        return True
+    message = EmailMultiAlternatives(subject=email.subject, body=email.text, to=[email.to])
+    message.attach_alternative(email.html, "text/html")
+    try:
+        message.send()
+    except Exception as error:  # any failure of the mail server: keep the email for a retry
+        logger.warning("Email %s not sent (%s); it stays queued.", pk, type(error).__name__)
+        OutgoingEmail.objects.filter(pk=pk).update(
+            attempts=email.attempts + 1, last_error=str(error)[:300]
+        )
+        return False
+    OutgoingEmail.objects.filter(pk=pk).update(sent_at=timezone.now(), attempts=email.attempts + 1)
+    return True

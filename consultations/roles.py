@@ -1,0 +1,28 @@
+"""The secretariat's roles as permission groups, kept in step with the models by every migrate."""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+EDITORS = "Secretariat editors"
+VIEWERS = "Secretariat viewers"
+APPS = ["consultations", "stakeholders"]
+
+
+def sync_role_groups(apps=global_apps, schema_editor=None, **kwargs):
+    """Editors may view, add, change and delete every record of both apps, which includes deciding
+    registrations and moderating contributions; viewers may only view them. Run from the data
+    migration and after every migrate, so a model added later joins both roles."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for app_config in apps.get_app_configs():
+        if app_config.label in APPS:
+            # Permissions are otherwise made only after the last migration has run.
+            models_module = getattr(app_config, "models_module", None)
+            app_config.models_module = True
+            create_permissions(app_config, verbosity=0, apps=apps)
+            app_config.models_module = models_module
+    ours = Permission.objects.filter(content_type__app_label__in=APPS)
+    Group.objects.get_or_create(name=EDITORS)[0].permissions.set(ours)
+    Group.objects.get_or_create(name=VIEWERS)[0].permissions.set(
+        ours.filter(codename__startswith="view_")
+    )

@@ -1,0 +1,48 @@
+"""The filters of the organizations directory, for its page and the API (django-filter)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.enums import Region, StakeholderCategory
+from stakeholders.models import Organization
+
+MAX_SEARCH_LENGTH = 200
+
+
+def search_words(value):
+    """The search text, bounded: ten thousand characters of query are not a question."""
+    return " ".join(value.split())[:MAX_SEARCH_LENGTH]
+
+
+class LenientChoiceFilter(django_filters.CharFilter):
+    """A choice given in the query string: one of `choices` filters, anything else matches
+    nothing (rather than the form error a ChoiceFilter raises, which would show everything)."""
+
+    def __init__(self, *args, choices, **kwargs):
+        self.allowed = {value for value, _label in choices}
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        if value not in self.allowed:
+            return qs.none()
+        return super().filter(qs, value)
+
+
+class OrganizationFilterSet(django_filters.FilterSet):
+    category = LenientChoiceFilter(choices=StakeholderCategory.choices, label=_("Category"))
+    region = LenientChoiceFilter(choices=Region.choices, label=_("Region"))
+    country = django_filters.CharFilter(field_name="country", label=_("Country"))
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+
+    class Meta:
+        model = Organization
+        fields = ["category", "region", "country", "q"]
+
+    def filter_search(self, queryset, name, value):
+        words = search_words(value)
+        for word in words.split():
+            queryset = queryset.filter(Q(name__icontains=word) | Q(acronym__icontains=word))
+        return queryset
