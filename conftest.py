@@ -1,7 +1,9 @@
 """Shared test fixtures: the personas every view is tested with (after healthchecks' alice, bob
 and charlie) and a helper asserting that the database itself rejects a row."""
 
+import os
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -18,6 +20,36 @@ def collected_static_files(tmp_path_factory):
     with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in the test thread, and Django then refuses
+    # database calls from that thread. No coroutine touches the database here: the test thread
+    # only loads fixtures and flushes tables while the live server answers in its own thread.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

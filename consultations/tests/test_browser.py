@@ -1,42 +1,11 @@
 """The public pages in real Chromium (Debian's), driven by Playwright against a live server."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
-CHROMIUM = Path("/usr/bin/chromium")
 SEED = "/hearings/gcm-second-multi-stakeholder-hearing-2017/"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in the test thread, and Django then refuses
-    # database calls from that thread. No coroutine touches the database here: the test thread
-    # only loads fixtures and flushes tables while the live server answers in its own thread.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
