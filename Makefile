@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format messages
+.PHONY: run test lint format messages bench serve backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make PYTHON=python3.12 (or another).")'
@@ -21,13 +21,41 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: export DJANGO_DEBUG ?= on
 run: $(VENV)/.requirements
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata gcm_hearing_2017
+	$(BIN)/python manage.py load_seed_hearing
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production stack on this machine: gunicorn (gunicorn.conf.py), whitenoise, debug off. It
+# needs DJANGO_SECRET_KEY (environment or .env). Plain HTTP on 127.0.0.1, so the HTTPS redirect,
+# HSTS and secure cookies are off unless the environment turns them on; behind a TLS proxy in
+# production they stay on (see README, "Deploying").
+serve: export DJANGO_DEBUG = off
+serve: export DJANGO_SECURE_SSL_REDIRECT ?= off
+serve: export DJANGO_SECURE_COOKIES ?= off
+serve: export DJANGO_SECURE_HSTS_SECONDS ?= 0
+serve: $(VENV)/.requirements
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py config.wsgi:application
+
+# make backup [BACKUP=backups/name]: the database (pg_dump or dumpdata) and the uploads.
+# make restore FROM=backups/name.pgdump (or .json.gz): replaces what the database holds.
+BACKUP ?= backups/hearings-$(shell date -u +%Y%m%dT%H%M%SZ)
+backup: $(VENV)/.requirements
+	$(BIN)/python manage.py backup_database $(BACKUP)
+
+restore: $(VENV)/.requirements
+	@test -n "$(FROM)" || { echo "Name the backup: make restore FROM=backups/hearings-….json.gz"; exit 2; }
+	$(BIN)/python manage.py restore_database $(FROM)
 
 # The suite never runs with a real secret; this key exists only for it.
 test: export DJANGO_SECRET_KEY ?= insecure-key-for-the-test-suite-only
 test: $(VENV)/.requirements-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Measure the public pages against /healthz on the PostgreSQL database named by DATABASE_URL,
+# generating 100,000 demo contributions there first if missing (README, "Benchmark").
+bench: $(VENV)/.requirements
+	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff check .

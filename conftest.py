@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
@@ -17,12 +18,50 @@ from django.test import override_settings
 def collected_static_files(tmp_path_factory):
     """Pages are rendered as in production, with hashed static file names, so a template that
     names a missing file fails here rather than on the server."""
-    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+    # A fast password hasher too: the suite creates many accounts and never guards a real one.
+    with override_settings(
+        STATIC_ROOT=tmp_path_factory.mktemp("static"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Each test starts with an empty cache (it outlives the rolled-back database) and without the
+    anonymous page cache, so query counts measure the views; test_cache.py turns it on."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http():
+    """The test client and live server speak plain HTTP; production redirects to HTTPS, which
+    config/tests/test_security_settings.py checks with the redirect on."""
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def plain_static_names_for_the_browser(request):
+    """The live server serves static files through the finders, which know `css/site.css` but not
+    the hashed name the manifest storage puts in pages: browser tests get unhashed names, so
+    Chromium loads the real stylesheets and scripts and the tests see the site as it looks."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,14 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (reads the settings: bad configuration stops here)
+    except ImproperlyConfigured as error:
+        sys.exit(f"ImproperlyConfigured: {error}")
 
     execute_from_command_line(sys.argv)
 

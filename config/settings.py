@@ -1,16 +1,27 @@
 """Settings for the consultation hearings platform, read from the environment.
 
 Every variable is listed in the README and in ../shared/CONTRACT.md. Nothing secret has a fallback:
-with debug off the site refuses to start without DJANGO_SECRET_KEY.
+with debug off the site refuses to start without DJANGO_SECRET_KEY. django-environ reads the
+URLs (DATABASE_URL, EMAIL_URL, CACHE_URL) and the .env file, through the helpers of config.env;
+bad configuration stops the start with one ImproperlyConfigured line.
 """
 
 import os
-import sys
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, envbool, envint, envlist, load_env_file
+from config.env import (
+    cache_from_url,
+    database_from_url,
+    email_from_url,
+    envbool,
+    envint,
+    envlist,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,11 +32,11 @@ DEBUG = envbool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        sys.exit(
+        raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set: set it to a long random string, "
             "or set DJANGO_DEBUG=on for local development."
         )
-    SECRET_KEY = "development-only-key-never-used-with-debug-off"
+    SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105 (debug only)
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 # The site's public address: links in emails are built from it, never from a request's Host.
@@ -40,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
     "rest_framework",
@@ -47,21 +59,32 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
+    "axes",
     "stakeholders",
     "consultations",
 ]
 
 MIDDLEWARE = [
+    # Outermost: every response carries X-Request-ID and gives one log line.
+    "config.middleware.RequestLogMiddleware",
+    "config.middleware.FailedRequestFilesMiddleware",
+    "config.middleware.RefuseNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Right after the language is known and before anything queries: anonymous pages from cache.
+    "consultations.cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: a refused /admin/ login is counted (after authentication has run).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,19 +111,51 @@ DATABASES = {
         os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR
     )
 }
+# Each request runs in one transaction: a fault or a killed worker leaves nothing half-written.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Persistent connections: a worker keeps its PostgreSQL connection between requests (checked before
+# reuse) instead of paying a new one on every page.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = envint("DJANGO_CONN_MAX_AGE", 600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An optional read replica: anonymous reads go there, everything else to the primary
+# (config.routers). Its test database mirrors the primary's.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(
+        os.environ["DATABASE_REPLICA_URL"], base_dir=BASE_DIR, name="DATABASE_REPLICA_URL"
+    ) | {"TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "hearings",
-        }
-    }
+# One cache shared by every app server when REDIS_URL (or CACHE_URL) is set: page caches, rate
+# limits and their invalidation then hold across servers.
+if os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL"):
+    CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or os.environ["REDIS_URL"])}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Lifetime of cached anonymous pages (consultations.cache); 0 turns every page cache off. A staff
+# edit clears them at once, so the lifetime only bounds memory.
+PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 300)
+
+# django-axes counts refused /admin/ logins per client address only (never per username, so
+# nobody can lock a colleague out, and the answer is the same for a wrong name or password). The
+# address is REMOTE_ADDR unless the request came through a proxy named in DJANGO_TRUSTED_PROXIES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The back office is the only place to sign in: after it, or after a refused `next`, go there.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+TRUSTED_PROXIES = envlist("DJANGO_TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15) / 60
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -122,7 +177,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # MEDIA_ROOT; a request that fails deletes what it saved (config.storage).
+    "default": {"BACKEND": "config.storage.RequestFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -139,7 +195,8 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
-# Email: the console under debug, SMTP otherwise (DJANGO_EMAIL_HOST and friends).
+# Email: the console under debug, SMTP otherwise: EMAIL_URL (smtp://user:pass@host:587,
+# smtp+ssl://…, console:) or DJANGO_EMAIL_HOST and friends.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -151,21 +208,115 @@ EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "hearings@localhost")
+EMAIL_USE_SSL = envbool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT", 20)
+if os.environ.get("EMAIL_URL"):
+    globals().update(email_from_url(os.environ["EMAIL_URL"]))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "hearings@localhost")
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# HTTPS. Behind a reverse proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL_HEADER to the
+# header the proxy sets (e.g. X-Forwarded-Proto) and make sure the proxy overwrites it.
 SESSION_COOKIE_SECURE = not DEBUG and envbool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"),
+        "https",
+    )
+# /healthz answers the proxy's plain-HTTP health checks.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere: everything comes from the site's own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    }
+}
 
+# Privacy: registrations are deleted this many days after their hearing (purge_registrations).
+REGISTRATION_RETENTION_DAYS = envint("DJANGO_REGISTRATION_RETENTION_DAYS", 365)
+
+# One line per request (config.middleware) with its request id; every line escaped so that text
+# a visitor typed cannot start a line of its own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {
+            "()": "config.logging.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),
     },
+    "loggers": {
+        "hearings.requests": {
+            "handlers": ["console"],
+            "level": os.environ.get("DJANGO_REQUEST_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # Our request line says the same: Django's own is kept for errors only.
+        "django.request": {"level": "ERROR"},
+    },
 }
+
+# The API (/api/v1/): JSON and CSV, public reads, staff writes under model permissions, pages of
+# at most 100 rows, anonymous clients throttled per address in the default cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["consultations.api.permissions.PublicReadStaffWrite"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "consultations.api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "consultations.api.pagination.CappedPageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "consultations.api.filters.StrictOrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["consultations.api.throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_ANON_RATE", "120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "consultations.api.exceptions.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "UN consultation hearings API",
+    "DESCRIPTION": "Hearings, their programme, stakeholders and published contributions.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "UNLanguageEnum": "consultations.enums.UNLanguage",
+        "InterfaceLanguageEnum": "consultations.enums.InterfaceLanguage",
+        "RegistrationStatusEnum": "consultations.enums.RegistrationStatus",
+        "ContributionStatusEnum": "consultations.enums.ContributionStatus",
+    },
+}
+# The licence the open-data zip (/api/v1/open-data/) states in its README.
+OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC BY 4.0")

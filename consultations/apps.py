@@ -9,6 +9,8 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from consultations.cache import connect_invalidation
         from consultations.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)
+        connect_invalidation()

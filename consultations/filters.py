@@ -16,9 +16,25 @@ from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.filters import LenientChoiceFilter, search_words
 
 
+class WholeNumberFilter(django_filters.CharFilter):
+    """A whole number in the query string (an id, a year): one up to `largest` filters, anything
+    else (text, a fraction, 1e300) matches nothing rather than failing."""
+
+    def __init__(self, *args, largest=2**63 - 1, **kwargs):
+        self.largest = largest
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        if not value.isdecimal() or not 1 <= int(value) <= self.largest:
+            return qs.none()
+        return super().filter(qs, int(value))
+
+
 class HearingFilterSet(django_filters.FilterSet):
     process = django_filters.CharFilter(field_name="process__slug", label=_("Process"))
-    year = django_filters.NumberFilter(field_name="date__year", label=_("Year"))
+    year = WholeNumberFilter(field_name="date__year", largest=9999, label=_("Year"))
     status = django_filters.CharFilter(method="filter_status", label=_("Status"))
 
     class Meta:
@@ -38,16 +54,28 @@ class HearingFilterSet(django_filters.FilterSet):
 
 class ContributionFilterSet(django_filters.FilterSet):
     hearing = django_filters.CharFilter(field_name="hearing__slug", label=_("Hearing"))
-    segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
+    segment = WholeNumberFilter(field_name="segment_id", label=_("Segment"))
     category = LenientChoiceFilter(choices=StakeholderCategory.choices, label=_("Category"))
     region = LenientChoiceFilter(choices=Region.choices, label=_("Region"))
     language = LenientChoiceFilter(choices=UNLanguage.choices, label=_("Language"))
     country = django_filters.CharFilter(field_name="country", label=_("Country"))
+    organization = django_filters.CharFilter(
+        field_name="organization__slug", label=_("Organization")
+    )
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
 
     class Meta:
         model = Contribution
-        fields = ["hearing", "segment", "category", "region", "language", "country", "q"]
+        fields = [
+            "hearing",
+            "segment",
+            "category",
+            "region",
+            "language",
+            "country",
+            "organization",
+            "q",
+        ]
 
     def filter_search(self, queryset, name, value):
         return search_contributions(queryset, value)

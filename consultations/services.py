@@ -4,8 +4,13 @@ office, the public forms and the API all call these functions (after pretalx's
 it depends on, saves only the fields it changes, records a `StatusChange`, and writes the email
 that tells the person, which goes out once the transaction has committed."""
 
+from datetime import timedelta
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +27,7 @@ from consultations.models import (
     Registration,
     StatusChange,
 )
+from consultations.models.submissions import body_fingerprint
 from consultations.notifications import queue_email
 
 
@@ -181,3 +187,116 @@ def moderate_contribution(contribution, new_status, by=None, reason=""):
         )
     contribution.refresh_from_db()
     return contribution
+
+
+class SubmissionRefused(ValidationError):
+    """A public form's submission the database refused, e.g. a second registration with the
+    same email address; its message is a sentence for the field it names."""
+
+
+DUPLICATE_EMAIL = _("This email address is already registered for this hearing.")
+RESUBMISSION_SECONDS = 10 * 60
+
+
+def active_registrations(hearing):
+    return Registration.objects.filter(hearing=hearing, status__in=RegistrationStatus.active())
+
+
+@transaction.atomic
+def submit_registration(registration, link):
+    """Store a registration from the public form: pending, or waitlisted once the seats are all
+    held by pending and approved registrations. The hearing is locked so that two people taking
+    the last seat at once queue up. The unique constraint on (hearing, email) decides between
+    two requests with one address; the loser gets a `SubmissionRefused`. `link(registration)`
+    builds the signed status link for the confirmation email."""
+    hearing = Hearing.objects.select_for_update().get(pk=registration.hearing_id)
+    registration.hearing = hearing
+    full = hearing.capacity is not None and active_registrations(hearing).count() >= (
+        hearing.capacity
+    )
+    registration.status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.PENDING
+    registration.decided_at = timezone.now() if full else None
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        if Registration.objects.filter(hearing=hearing, email__iexact=registration.email).exists():
+            raise SubmissionRefused({"email": DUPLICATE_EMAIL}, code="duplicate_email") from None
+        raise
+    StatusChange.objects.create(
+        registration=registration, previous_status="", new_status=registration.status
+    )
+    queue_email(
+        "registration_received",
+        to=registration.email,
+        language=registration.language,
+        context={"registration": registration, "status_url": link(registration)},
+    )
+    return registration
+
+
+@transaction.atomic
+def submit_contribution(contribution, link):
+    """Store a contribution from the public form as submitted, with its reference, and queue
+    the confirmation email. A second identical text from the same address to the same hearing
+    within a few minutes (a double click, a reload) returns the first one instead of a copy:
+    `(contribution, created)`. The hearing is locked so the check and the insert are one step."""
+    hearing = Hearing.objects.select_for_update().get(pk=contribution.hearing_id)
+    contribution.hearing = hearing
+    contribution.fingerprint = body_fingerprint(contribution.body)
+    earlier = (
+        Contribution.objects.filter(
+            hearing=hearing,
+            author_email__iexact=contribution.author_email,
+            fingerprint=contribution.fingerprint,
+            title=contribution.title,
+            submitted_at__gte=timezone.now() - timedelta(seconds=RESUBMISSION_SECONDS),
+        )
+        .order_by("pk")
+        .first()
+    )
+    if earlier is not None:
+        return earlier, False
+    contribution.status = ContributionStatus.SUBMITTED
+    contribution.save()
+    StatusChange.objects.create(
+        contribution=contribution, previous_status="", new_status=contribution.status
+    )
+    queue_email(
+        "contribution_received",
+        to=contribution.author_email,
+        language=contribution.correspondence_language,
+        context={"contribution": contribution, "status_url": link(contribution)},
+    )
+    return contribution, True
+
+
+def campaign_of(contribution):
+    """The contributions of a mass campaign this one belongs to: same hearing, same text but for
+    case, accents, punctuation and spacing, still awaiting review. Served by the fingerprint
+    index, so it costs the same at 100,000 contributions."""
+    return Contribution.objects.filter(
+        hearing_id=contribution.hearing_id,
+        fingerprint=contribution.fingerprint,
+        status__in=ContributionStatus.awaiting_review(),
+    )
+
+
+@transaction.atomic
+def moderate_campaign(contributions, new_status, by=None, reason=""):
+    """Decide at once every contribution awaiting review in the campaign groups of
+    `contributions` (a queryset or a list), each through `moderate_contribution`, so each is
+    checked, logged and its author told. All or nothing: one refusal leaves every one of them as
+    it was. Returns the decided contributions, oldest first."""
+    if isinstance(contributions, QuerySet):
+        groups = set(contributions.order_by().values_list("hearing_id", "fingerprint").distinct())
+    else:
+        groups = {(c.hearing_id, c.fingerprint) for c in contributions}
+    if not groups:
+        return []
+    members = Contribution.objects.filter(
+        reduce(or_, (Q(hearing_id=h, fingerprint=f) for h, f in groups)),
+        status__in=ContributionStatus.awaiting_review(),
+    )
+    locked = list(members.select_for_update().order_by("submitted_at", "pk"))
+    return [moderate_contribution(member, new_status, by=by, reason=reason) for member in locked]

@@ -1,10 +1,37 @@
 from django.urls import path
 
-from consultations import views
+from consultations import submission_views, views
 
 app_name = "consultations"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("hearings/", views.hearing_list, name="hearings"),
     path("hearings/<slug:slug>/", views.hearing_detail, name="hearing"),
+    path("hearings/<slug:slug>/outcomes/", views.hearing_outcomes, name="outcomes"),
+    path("hearings/<slug:slug>/statistics/", views.hearing_statistics, name="statistics"),
+    path("contributions/", views.contribution_list, name="contributions"),
     path("contributions/<str:reference>/", views.contribution_detail, name="contribution"),
+    path("language/<str:code>/", views.set_language, name="set_language"),
+    path("hearings/<slug:slug>/register/", submission_views.register, name="register"),
+    path("hearings/<slug:slug>/contribute/", submission_views.contribute, name="contribute"),
+    path(
+        "hearings/<slug:slug>/contribute/preview/",
+        submission_views.markdown_preview,
+        name="markdown_preview",
+    ),
+    path(
+        "registrations/status/<str:token>/",
+        submission_views.registration_status,
+        name="registration_status",
+    ),
+    path(
+        "contributions/status/<str:token>/",
+        submission_views.contribution_status,
+        name="contribution_status",
+    ),
+    path(
+        "contributions/<str:reference>/attachment/",
+        submission_views.attachment,
+        name="attachment",
+    ),
 ]

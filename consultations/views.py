@@ -1,36 +1,178 @@
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language
+"""The public site: hearings, their outcomes and who was heard, published contributions, and the
+small views search engines and the language switcher need.
 
+Anonymous pages touch neither the session nor the CSRF token, so they set no cookie and send no
+`Vary: Cookie`; each carries an ETag of its content (a staff edit changes the content, so it shows
+at once) and answers a matching `If-None-Match` with 304."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import conditional_page, require_safe
+
+from consultations.enums import HearingStatus, UNLanguage
+from consultations.filters import ContributionFilterSet, HearingFilterSet
 from consultations.models import (
     Contribution,
     Hearing,
+    HearingTranslation,
     Intervention,
     KeyMessage,
+    KeyMessageTranslation,
     Participation,
+    Process,
     Segment,
+    SegmentTranslation,
     SubDiscussion,
+    SubDiscussionTranslation,
 )
+from consultations.statistics import COLUMNS, who_was_heard
+from stakeholders.enums import Region, StakeholderCategory
+from stakeholders.views import select_field
+
+PAGE_SIZE = 25
 
 
+def public_page(view):
+    """A page anyone may read: GET or HEAD only, with an ETag of its content. It only reads, so
+    it runs outside ATOMIC_REQUESTS' transaction (no savepoint round trips)."""
+    return transaction.non_atomic_requests(require_safe(conditional_page(view)))
+
+
+def is_staff_viewer(request):
+    """Staff may preview what is not published yet. A request without a session cookie is
+    anonymous: answering that without opening the session keeps `Vary: Cookie` off the page."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_staff and request.user.has_perm("consultations.view_hearing")
+
+
+def optional_url(name, *args):
+    """A link to a page another part of the site provides, or None while it does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@public_page
 def home(request):
-    hearings = Hearing.objects.select_related("process").only(
-        "title", "slug", "date", "venue", "city", "process__title"
-    )
+    hearings = Hearing.objects.for_cards()
     return render(
         request,
         "consultations/home.html",
-        {"upcoming": hearings.upcoming(), "past": hearings.past()},
+        {
+            "upcoming": with_windows(hearings.upcoming()),
+            "past": hearings.past(),
+        },
+    )
+
+
+@dataclass
+class Window:
+    """A registration or contribution window as a visitor sees it at this moment."""
+
+    kind: str
+    opens: datetime | None
+    closes: datetime | None
+    is_open: bool
+    url: str | None
+
+    @property
+    def state(self):
+        now = timezone.now()
+        if self.is_open:
+            return "open"
+        if self.opens and now < self.opens:
+            return "upcoming"
+        if self.closes and now >= self.closes:
+            return "closed"
+        return "none"
+
+
+def windows_of(hearing):
+    return [
+        Window(
+            "registration",
+            hearing.registration_opens,
+            hearing.registration_closes,
+            hearing.accepts_registrations(),
+            optional_url("consultations:register", hearing.slug),
+        ),
+        Window(
+            "contribution",
+            hearing.contributions_open,
+            hearing.contributions_close,
+            hearing.accepts_contributions(),
+            optional_url("consultations:contribute", hearing.slug),
+        ),
+    ]
+
+
+def with_windows(hearings):
+    hearings = list(hearings)
+    for hearing in hearings:
+        hearing.windows = windows_of(hearing)
+    return hearings
+
+
+@public_page
+def hearing_list(request):
+    filterset = HearingFilterSet(request.GET, queryset=Hearing.objects.published().for_cards())
+    page = Paginator(valid_results(filterset).order_by("-date", "title"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    processes = Process.objects.only("title", "slug").order_by("title")
+    years = Hearing.objects.published().dates("date", "year", order="DESC")
+    return render(
+        request,
+        "consultations/hearing_index.html",
+        {
+            "page": page,
+            "query": query_without_page(request),
+            "fields": [
+                select_field(
+                    request,
+                    "process",
+                    _("Process"),
+                    _("All processes"),
+                    [(p.slug, p.title) for p in processes],
+                ),
+                select_field(
+                    request, "year", _("Year"), _("All years"), [(d.year, d.year) for d in years]
+                ),
+                select_field(
+                    request, "status", _("Status"), _("Any status"), HearingStatus.choices
+                ),
+            ],
+        },
     )
 
 
 def programme_queryset(language):
     """A hearing with its whole programme, in a fixed number of queries whatever its size: the
     hearing, then one query per kind of row below it (segments, sub-discussions, roles, floor
-    interventions, key messages, and the translations into the interface language)."""
+    interventions, key messages, the published contributions they cite, and the translations into
+    `language`)."""
     roles = Participation.objects.select_related("person", "organization")
     floor = Intervention.objects.select_related("organization")
-    key_messages = KeyMessage.objects.prefetch_related(KeyMessage.translations_prefetch(language))
+    cited = Contribution.objects.published().only("reference", "title", "language")
+    key_messages = KeyMessage.objects.prefetch_related(
+        KeyMessage.translations_prefetch(language),
+        Prefetch("contributions", queryset=cited.order_by("reference"), to_attr="cited"),
+    )
     sub_discussions = SubDiscussion.objects.prefetch_related(
         SubDiscussion.translations_prefetch(language),
         Prefetch("participations", queryset=roles),
@@ -43,7 +185,9 @@ def programme_queryset(language):
         Prefetch("sub_discussions", queryset=sub_discussions),
         Prefetch("key_messages", queryset=key_messages),
     )
-    return Hearing.objects.select_related("process", "supporting_organization").prefetch_related(
+    return Hearing.objects.select_related(
+        "process", "supporting_organization", "outcome"
+    ).prefetch_related(
         Hearing.translations_prefetch(language), Prefetch("segments", queryset=segments)
     )
 
@@ -51,20 +195,198 @@ def programme_queryset(language):
 def get_hearing_for_user(request, slug, queryset):
     """Published hearings are public; staff may also preview unpublished ones. Anyone else gets a
     404, as if the hearing did not exist."""
-    if not (request.user.is_staff and request.user.has_perm("consultations.view_hearing")):
+    if not is_staff_viewer(request):
         queryset = queryset.published()
     return get_object_or_404(queryset, slug=slug)
 
 
+def outcome_is_public(hearing):
+    outcome = getattr(hearing, "outcome", None)
+    return outcome is not None and outcome.is_published
+
+
+@public_page
 def hearing_detail(request, slug):
     hearing = get_hearing_for_user(request, slug, programme_queryset(get_language()))
-    return render(request, "consultations/hearing_detail.html", {"hearing": hearing})
+    return render(
+        request,
+        "consultations/hearing_detail.html",
+        {
+            "hearing": hearing,
+            "windows": windows_of(hearing),
+            "outcome_published": outcome_is_public(hearing),
+        },
+    )
 
 
+def stored_languages(hearing):
+    """The UN languages the hearing's outcome texts exist in, originals and translations, in
+    one query."""
+    originals = Segment.objects.filter(hearing=hearing).values_list("language").order_by()
+    queries = [
+        HearingTranslation.objects.filter(hearing=hearing).values_list("language"),
+        SegmentTranslation.objects.filter(segment__hearing=hearing).values_list("language"),
+        SubDiscussionTranslation.objects.filter(sub_discussion__segment__hearing=hearing)
+        .values_list("language"),
+        KeyMessageTranslation.objects.filter(key_message__segment__hearing=hearing)
+        .values_list("language"),
+    ]  # fmt: skip
+    queries = [query.order_by() for query in queries]
+    found = {code for (code,) in originals.union(*queries)} | {hearing.language}
+    return [(code, label) for code, label in UNLanguage.choices if code in found]
+
+
+@public_page
+def hearing_outcomes(request, slug):
+    """The whole summary of a hearing on one page, in the language asked for (any of the six UN
+    languages the texts are stored in), else the interface language."""
+    asked = request.GET.get("language", "")
+    language = asked if asked in UNLanguage.values else get_language()
+    hearing = get_hearing_for_user(request, slug, programme_queryset(language))
+    if not outcome_is_public(hearing) and not is_staff_viewer(request):
+        raise Http404("The outcome of this hearing is not published.")
+    return render(
+        request,
+        "consultations/hearing_outcomes.html",
+        {
+            "hearing": hearing,
+            "outcome": hearing.outcome if hasattr(hearing, "outcome") else None,
+            "text_language": language,
+            "text_languages": stored_languages(hearing),
+        },
+    )
+
+
+@public_page
+def hearing_statistics(request, slug):
+    hearing = get_hearing_for_user(
+        request,
+        slug,
+        Hearing.objects.select_related("process").only(
+            "title", "slug", "date", "process__title", "published", "language", "time_zone"
+        ),
+    )
+    return render(
+        request,
+        "consultations/hearing_statistics.html",
+        {"hearing": hearing, "breakdowns": who_was_heard(hearing), "columns": COLUMNS},
+    )
+
+
+def valid_results(filterset):
+    """The filtered rows; a value the filter cannot read (`year=abc`) matches nothing, where
+    django-filter would ignore it and list everything."""
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
+def query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@public_page
+def contribution_list(request):
+    filterset = ContributionFilterSet(request.GET, queryset=Contribution.objects.for_list())
+    page = Paginator(valid_results(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
+    hearings = Hearing.objects.published().only("title", "slug", "date").order_by("-date", "title")
+    fields = [
+        select_field(
+            request,
+            "hearing",
+            _("Hearing"),
+            _("All hearings"),
+            [(h.slug, h.title) for h in hearings],
+        )
+    ]
+    hearing_slug = request.GET.get("hearing", "")
+    if hearing_slug:
+        segments = Segment.objects.filter(hearing__slug=hearing_slug, hearing__published=True)
+        fields.append(
+            select_field(
+                request,
+                "segment",
+                _("Segment"),
+                _("All segments"),
+                [(s.pk, s.title) for s in segments.only("title", "order")],
+            )
+        )
+    fields += [
+        select_field(
+            request,
+            "category",
+            _("Stakeholder category"),
+            _("All categories"),
+            StakeholderCategory.choices,
+        ),
+        select_field(request, "region", _("Region"), _("All regions"), Region.choices),
+        select_field(request, "language", _("Language"), _("All languages"), UNLanguage.choices),
+    ]
+    return render(
+        request,
+        "consultations/contribution_list.html",
+        {
+            "page": page,
+            "query": query_without_page(request),
+            "fields": fields,
+            "search": request.GET.get("q", ""),
+        },
+    )
+
+
+@public_page
 def contribution_detail(request, reference):
     """A published contribution; anything else is a 404, as if it did not exist."""
     contribution = get_object_or_404(
         Contribution.objects.published().select_related("hearing", "segment", "organization"),
         reference=reference,
     )
-    return render(request, "consultations/contribution_detail.html", {"contribution": contribution})
+    attachment_url = (
+        optional_url("consultations:attachment", contribution.reference)
+        if contribution.attachment
+        else None
+    )
+    return render(
+        request,
+        "consultations/contribution_detail.html",
+        {"contribution": contribution, "attachment_url": attachment_url},
+    )
+
+
+@never_cache
+@require_safe
+def set_language(request, code):
+    """The language switcher's links land here: the choice is kept in the language cookie and the
+    visitor goes back to the page they were reading. A GET link rather than Django's POST form,
+    so that the pages themselves carry no CSRF token and set no cookie."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("Unknown language.")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("consultations:home")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /language/",
+        f"Sitemap: {settings.SITE_URL.rstrip('/')}{reverse('sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

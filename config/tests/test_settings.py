@@ -8,37 +8,94 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, envbool, load_env_file
+from config.env import cache_from_url, database_from_url, email_from_url, envbool, load_env_file
 
 BASE_DIR = Path(settings.BASE_DIR)
 
 
-def start_django(code, **env):
-    """Run `code` in a fresh Python with Django set up from the given environment only."""
+NO_SECRET = (
+    "DJANGO_SECRET_KEY is not set: set it to a long random string, "
+    "or set DJANGO_DEBUG=on for local development."
+)
+
+
+def clean_environment(**env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_URL", "CACHE_URL", "EMAIL_URL"))
     }
-    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ENV_FILE": ""} | env)
+    return clean | {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ENV_FILE": ""} | env
+
+
+def start_django(code, **env):
+    """Run `code` in a fresh Python with Django set up from the given environment only."""
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=BASE_DIR,
-        env=clean,
+        env=clean_environment(**env),
         capture_output=True,
         text=True,
         timeout=60,
     )
 
 
+def manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=clean_environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = manage("check")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [f"ImproperlyConfigured: {NO_SECRET}"]
+
+
+def test_settings_raise_improperly_configured_in_one_line_without_a_secret_key():
     result = start_django("print('started')")
     assert result.returncode == 1
     assert result.stdout == ""
-    assert result.stderr.strip().splitlines() == [
-        "DJANGO_SECRET_KEY is not set: set it to a long random string, "
-        "or set DJANGO_DEBUG=on for local development."
-    ]
+    assert result.stderr.splitlines()[-1] == (
+        f"django.core.exceptions.ImproperlyConfigured: {NO_SECRET}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "DJANGO_DEBUG",
+            "perhaps",
+            "DJANGO_DEBUG must be one of on/off, true/false, yes/no or 1/0, not 'perhaps'.",
+        ),
+        (
+            "DATABASE_URL",
+            "mysql://root@localhost/x",
+            "DATABASE_URL must start with sqlite:// or postgres://, not 'mysql'.",
+        ),
+        (
+            "EMAIL_URL",
+            "pigeon://loft",
+            "EMAIL_URL must start with smtp://, smtp+tls://, smtp+ssl:// or console:, not 'pigeon'.",
+        ),
+        (
+            "DJANGO_SECURE_HSTS_SECONDS",
+            "a year",
+            "DJANGO_SECURE_HSTS_SECONDS must be a whole number, not 'a year'.",
+        ),
+    ],
+)
+def test_bad_configuration_stops_the_start_in_one_line(variable, value, message):
+    result = manage("check", DJANGO_SECRET_KEY="a-real-secret", **{variable: value})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"ImproperlyConfigured: {message}"]
 
 
 def test_starts_with_a_secret_key_and_debug_off():
@@ -146,3 +203,133 @@ def test_settings_read_the_env_file(tmp_path):
         DJANGO_ENV_FILE=str(env_file),
     )
     assert result.stdout.strip() == "kept-in-a-file"
+
+
+def test_postgres_socket_folder_is_decoded():
+    database = database_from_url("postgres://user@%2Fvar%2Frun%2Fpostgresql/db", BASE_DIR)
+    assert (database["HOST"], database["PORT"], database["USER"], database["NAME"]) == (
+        "/var/run/postgresql",
+        "",
+        "user",
+        "db",
+    )
+
+
+def test_a_value_that_really_ends_in_a_quote_keeps_it(tmp_path, monkeypatch):
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "HEARINGS_TEST_QUOTE=ends with a quote\"\nHEARINGS_TEST_APOSTROPHE=it's\n"
+        'HEARINGS_TEST_DOUBLE="enclosed"\n',
+        encoding="utf-8",
+    )
+    for name in ("HEARINGS_TEST_QUOTE", "HEARINGS_TEST_APOSTROPHE", "HEARINGS_TEST_DOUBLE"):
+        monkeypatch.delenv(name, raising=False)
+    load_env_file(env_file)
+    assert os.environ["HEARINGS_TEST_QUOTE"] == 'ends with a quote"'
+    assert os.environ["HEARINGS_TEST_APOSTROPHE"] == "it's"
+    assert os.environ["HEARINGS_TEST_DOUBLE"] == "enclosed"
+    for name in ("HEARINGS_TEST_QUOTE", "HEARINGS_TEST_APOSTROPHE", "HEARINGS_TEST_DOUBLE"):
+        monkeypatch.delenv(name)
+
+
+def test_email_urls():
+    assert email_from_url("smtp://user:pa%40ss@mail.example.org:587") == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.example.org",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "user",
+        "EMAIL_HOST_PASSWORD": "pa@ss",
+        "EMAIL_FILE_PATH": "",
+        "EMAIL_USE_TLS": True,
+        "EMAIL_USE_SSL": False,
+    }
+    assert email_from_url("smtp+ssl://u:p@mail.example.org:465")["EMAIL_USE_SSL"] is True
+    assert email_from_url("console:")["EMAIL_BACKEND"] == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
+
+
+def test_email_settings_from_the_environment():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL)"
+    )
+    from_url = start_django(
+        code,
+        DJANGO_SECRET_KEY="x",
+        EMAIL_URL="smtp://user:pass@smtp.example.org:587",
+        DEFAULT_FROM_EMAIL="hearings@example.org",
+    )
+    assert from_url.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        "587",
+        "True",
+        "hearings@example.org",
+    ]
+    variables = start_django(
+        code, DJANGO_SECRET_KEY="x", DJANGO_EMAIL_HOST="relay.example.org", DJANGO_EMAIL_PORT="2525"
+    )
+    assert variables.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "relay.example.org",
+        "2525",
+        "False",
+        "hearings@localhost",
+    ]
+    debug = start_django(code, DJANGO_DEBUG="on")
+    assert debug.stdout.split()[0] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_cache_url_names_redis():
+    assert cache_from_url("redis://127.0.0.1:6379/2") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/2",
+        "KEY_PREFIX": "hearings",
+    }
+    with pytest.raises(ImproperlyConfigured, match="names no cache Django knows"):
+        cache_from_url("carrier-pigeon://loft")
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k" * 30 + "-production-like-secret-for-the-deploy-check-only",
+    "DJANGO_ALLOWED_HOSTS": "hearings.example.org",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://hearings.example.org",
+    "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+}
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.stderr == ""
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+    assert result.returncode == 0
+
+
+def test_deploy_check_fails_when_https_is_turned_off():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        DJANGO_SECURE_SSL_REDIRECT="off",
+        DJANGO_SECURE_HSTS_SECONDS="0",
+    )
+    assert result.returncode == 1
+    assert "security.W004" in result.stderr
+    assert "security.W008" in result.stderr
+
+
+def test_https_settings_come_from_the_environment():
+    code = (
+        "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER, "
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.CSRF_TRUSTED_ORIGINS, "
+        "s.SESSION_COOKIE_SECURE)"
+    )
+    result = start_django(code, **PRODUCTION, DJANGO_SECURE_HSTS_SECONDS="600")
+    assert result.stdout.strip() == (
+        "('HTTP_X_FORWARDED_PROTO', 'https') True 600 ['https://hearings.example.org'] True"
+    )
+    debug = start_django(code, DJANGO_DEBUG="on")
+    assert debug.stdout.strip() == "None False 0 [] False"

@@ -228,6 +228,12 @@ class Contribution(models.Model):
         blank=True,
         related_name="contributions",
     )
+    organization_name = models.CharField(
+        _("organization as given"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the author typed, kept until it is matched to the register."),
+    )
     author_name = models.CharField(_("author"), max_length=200)
     author_email = models.EmailField(_("author's email"), help_text=_("Never published."))
     category = models.CharField(
@@ -343,11 +349,14 @@ class Contribution(models.Model):
             ),
         ]
         indexes = [
-            # /contributions/: published contributions, newest first.
+            # /contributions/ and the API list: published contributions, newest first, the id
+            # breaking ties (ContributionQuerySet.for_list), so that a deep page walks the index
+            # in order instead of sorting what it skips.
             models.Index(
                 F("published_at").desc(),
+                F("id").desc(),
                 condition=Q(status=ContributionStatus.PUBLISHED),
-                name="contribution_published_recent",
+                name="contribution_pub_recent",
             ),
             # A hearing's published contributions and the moderation queue per hearing.
             models.Index(fields=["hearing", "status"], name="contribution_hearing_status"),
@@ -355,12 +364,38 @@ class Contribution(models.Model):
             models.Index(fields=["status", "submitted_at"], name="contribution_queue"),
             # Campaign groups in the moderation queue: contributions sharing one fingerprint.
             models.Index(fields=["fingerprint", "status"], name="contribution_fingerprint"),
-            # /contributions/?category=…: published ones of a category, newest first.
+            # /contributions/?category=…: published ones of a category, newest first, and their
+            # count (an index-only scan of this partial index).
             models.Index(
                 "category",
                 F("published_at").desc(),
+                F("id").desc(),
                 condition=Q(status=ContributionStatus.PUBLISHED),
-                name="contribution_pub_category",
+                name="contribution_pub_category_id",
+            ),
+            # /contributions/?hearing=… and a hearing's page: its published ones, newest first.
+            models.Index(
+                "hearing",
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(status=ContributionStatus.PUBLISHED),
+                name="contribution_pub_hearing",
+            ),
+            # /contributions/?region=…: published ones from a region, newest first.
+            models.Index(
+                "region",
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(status=ContributionStatus.PUBLISHED),
+                name="contribution_pub_region",
+            ),
+            # /contributions/?language=…: published ones in a language, newest first.
+            models.Index(
+                "language",
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(status=ContributionStatus.PUBLISHED),
+                name="contribution_pub_language",
             ),
         ]
 

@@ -68,7 +68,7 @@ def test_seed_hearing_page_shows_every_panel_with_its_people(client):
         "Regional perspectives on migration",
         "Moderator",
         "Panellists",
-        'Mr. Ilias Chatzis</span>, <span class="affiliation">Chief of Human Trafficking and '
+        'Mr. Ilias Chatzis</a>, <span class="affiliation">Chief of Human Trafficking and '
         "Migrant Smuggling Section, ",
         "United Nations Office on Drugs &amp; Crime",
         "Ms. Milka Isinta",
@@ -114,8 +114,8 @@ def test_hearing_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
     # 1 hearing with process and supporting organization, 2 its translations, 3 segments,
     # 4 their translations, 5 roles with people and organizations, 6 floor interventions,
     # 7 sub-discussions, 8 their translations, 9 their roles, 10 their interventions,
-    # 11 key messages, 12 their translations
-    with django_assert_num_queries(12):
+    # 11 key messages, 12 their translations, 13 the published contributions they cite
+    with django_assert_num_queries(13):
         response = client.get(hearing.get_absolute_url())
     assert response.content.decode().count('class="segment ') == segments
 
@@ -136,7 +136,7 @@ def test_hearing_page_shows_a_translation_in_the_interface_language_and_says_so(
     french = client.get(url, headers={"accept-language": "fr"}).content.decode()
     assert '<h3 lang="fr">Perspectives régionales</h3>' in french
     assert "Résumé traduit." in french
-    assert '<html lang="fr">' in french
+    assert '<html lang="fr" dir="ltr">' in french
 
 
 def test_text_shown_in_another_language_than_the_interface_is_marked(client):

@@ -1,49 +1,36 @@
-"""The secretariat's first back office: every record can be found and edited here. The full
-vetting and moderation workflow is built on top of these screens."""
+"""Preparing a hearing: processes, hearings with their programme, outcome documents and the
+rules by which registrations are accredited."""
 
-from django import forms
+import zoneinfo
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations.admin.history import HistoryAdmin
+from consultations.admin.widgets import (
+    KnownAutocompleteMixin,
+    KnownChoicesForm,
+    OrderedInlineFormSet,
+)
 from consultations.models import (
     AccreditationRule,
-    Contribution,
     Hearing,
     HearingTranslation,
     Intervention,
     KeyMessage,
     KeyMessageTranslation,
     Outcome,
-    OutgoingEmail,
     Participation,
     Process,
-    Registration,
     Segment,
     SegmentTranslation,
-    StatusChange,
     SubDiscussion,
     SubDiscussionTranslation,
 )
-
-
-class OrderedInlineFormSet(forms.BaseInlineFormSet):
-    """Rows numbered by `order` inside their parent may swap numbers in one save (the formset has
-    already refused two rows with one number). Rows that move or go are first set aside above
-    the highest number, so saving them one by one never meets the unique constraint halfway."""
-
-    def save_existing_objects(self, commit=True):
-        moving = [
-            form.instance.pk
-            for form in self.initial_forms
-            if "order" in form.changed_data or (self.can_delete and self._should_delete_form(form))
-        ]
-        if commit and moving:
-            siblings = self.model._default_manager.filter(**{self.fk.name: self.instance})
-            top = siblings.aggregate(top=Max("order"))["top"]
-            siblings.filter(pk__in=moving).update(order=F("order") + top + 1)
-        return super().save_existing_objects(commit)
 
 
 @admin.register(Process)
@@ -73,8 +60,30 @@ class HearingTranslationInline(admin.StackedInline):
     extra = 0
 
 
+class AccreditationRuleInline(admin.TabularInline):
+    model = AccreditationRule
+    fields = ["category", "max_per_organization", "letter_required"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("hearing")
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    fields = ["title", "symbol", "status", "published_on"]
+    extra = 0
+
+
+def venue_zone(name, fallback):
+    try:
+        return zoneinfo.ZoneInfo(name) if name else fallback
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return fallback
+
+
 @admin.register(Hearing)
-class HearingAdmin(admin.ModelAdmin):
+class HearingAdmin(HistoryAdmin):
     list_display = ["title", "date", "city", "process", "published", "segment_count"]
     list_filter = ["published", "process"]
     list_select_related = ["process"]
@@ -82,23 +91,34 @@ class HearingAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["supporting_organization"]
-    inlines = [SegmentInline, HearingTranslationInline]
+    inlines = [SegmentInline, AccreditationRuleInline, OutcomeInline, HearingTranslationInline]
     fieldsets = [
         (None, {"fields": ["process", "title", "slug", "published"]}),
         (
             _("When and where"),
-            {"fields": ["date", "start_time", "end_time", "venue", "city", "country"]},
+            {
+                "fields": [
+                    "date",
+                    "start_time",
+                    "end_time",
+                    "time_zone",
+                    "venue",
+                    "city",
+                    "country",
+                ]
+            },
         ),
         (_("Mandate"), {"fields": ["organizer", "mandate", "supporting_organization"]}),
         (_("Description"), {"fields": ["language", "description"]}),
         (
             _("Registration and contributions"),
             {
+                "description": _("Times are the venue's, in the hearing's time zone."),
                 "fields": [
                     "capacity",
                     ("registration_opens", "registration_closes"),
                     ("contributions_open", "contributions_close"),
-                ]
+                ],
             },
         ),
     ]
@@ -110,8 +130,25 @@ class HearingAdmin(admin.ModelAdmin):
     def segment_count(self, hearing):
         return hearing.segment_count
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The hearing's windows are typed and shown at the venue's time: its zone is active while
+        the form is read, saved and rendered. A zone typed in the form applies on that save."""
+        stored = None
+        if object_id:
+            stored = (
+                Hearing.objects.filter(pk=object_id).values_list("time_zone", flat=True).first()
+            )
+        zone = venue_zone(stored, timezone.get_current_timezone())
+        if request.method == "POST":
+            zone = venue_zone(request.POST.get("time_zone"), zone)
+        with timezone.override(zone):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, TemplateResponse):
+                response.render()
+        return response
 
-class ParticipationInline(admin.TabularInline):
+
+class ParticipationInline(KnownAutocompleteMixin, admin.TabularInline):
     model = Participation
     fields = ["order", "person", "role", "position", "organization"]
     autocomplete_fields = ["person", "organization"]
@@ -119,15 +156,27 @@ class ParticipationInline(admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "segment", "sub_discussion")
+        # The row's title (its __str__) names its place too.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("person", "organization", "segment", "sub_discussion")
+        )
 
 
-class InterventionInline(admin.TabularInline):
+class InterventionInline(KnownAutocompleteMixin, admin.TabularInline):
     model = Intervention
     fields = ["order", "organization", "speaker_name", "summary"]
     autocomplete_fields = ["organization"]
     formset = OrderedInlineFormSet
     extra = 0
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organization", "segment", "sub_discussion")
+        )
 
 
 class SubDiscussionInline(admin.StackedInline):
@@ -138,10 +187,10 @@ class SubDiscussionInline(admin.StackedInline):
     extra = 0
 
 
-class KeyMessageForm(forms.ModelForm):
+class KeyMessageForm(KnownChoicesForm):
     def clean(self):
         cleaned = super().clean()
-        segment = cleaned.get("segment")
+        segment = cleaned.get("segment") or getattr(self.instance, "segment", None)
         cited = cleaned.get("contributions") or []
         if segment and any(c.hearing_id != segment.hearing_id for c in cited):
             self.add_error(
@@ -154,13 +203,16 @@ class KeyMessageForm(forms.ModelForm):
         return cleaned
 
 
-class KeyMessageInline(admin.StackedInline):
+class KeyMessageInline(KnownAutocompleteMixin, admin.StackedInline):
     model = KeyMessage
     form = KeyMessageForm
     fields = ["order", "language", "text", "contributions"]
     autocomplete_fields = ["contributions"]
     formset = OrderedInlineFormSet
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("contributions")
 
 
 class SegmentTranslationInline(admin.StackedInline):
@@ -169,7 +221,7 @@ class SegmentTranslationInline(admin.StackedInline):
 
 
 @admin.register(Segment)
-class SegmentAdmin(admin.ModelAdmin):
+class SegmentAdmin(KnownAutocompleteMixin, HistoryAdmin):
     list_display = ["title", "hearing", "order", "kind"]
     list_filter = ["kind", "hearing"]
     list_select_related = ["hearing"]
@@ -183,6 +235,9 @@ class SegmentAdmin(admin.ModelAdmin):
         SegmentTranslationInline,
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("hearing")
+
 
 class SubDiscussionTranslationInline(admin.StackedInline):
     model = SubDiscussionTranslation
@@ -190,12 +245,15 @@ class SubDiscussionTranslationInline(admin.StackedInline):
 
 
 @admin.register(SubDiscussion)
-class SubDiscussionAdmin(admin.ModelAdmin):
+class SubDiscussionAdmin(KnownAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "segment", "order"]
     list_select_related = ["segment__hearing"]
     search_fields = ["title", "summary"]
     autocomplete_fields = ["segment"]
     inlines = [ParticipationInline, InterventionInline, SubDiscussionTranslationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("segment__hearing")
 
 
 class KeyMessageTranslationInline(admin.StackedInline):
@@ -204,7 +262,7 @@ class KeyMessageTranslationInline(admin.StackedInline):
 
 
 @admin.register(KeyMessage)
-class KeyMessageAdmin(admin.ModelAdmin):
+class KeyMessageAdmin(KnownAutocompleteMixin, admin.ModelAdmin):
     form = KeyMessageForm
     list_display = ["__str__", "segment", "order"]
     list_select_related = ["segment"]
@@ -212,72 +270,54 @@ class KeyMessageAdmin(admin.ModelAdmin):
     autocomplete_fields = ["segment", "contributions"]
     inlines = [KeyMessageTranslationInline]
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("segment")
+            .prefetch_related("contributions")
+        )
+
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(KnownAutocompleteMixin, HistoryAdmin):
     list_display = ["person", "role", "segment", "sub_discussion", "organization"]
     list_filter = ["role"]
     list_select_related = ["person", "segment", "sub_discussion", "organization"]
     search_fields = ["person__name", "position", "organization__name"]
     autocomplete_fields = ["person", "segment", "sub_discussion", "organization"]
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("person", "segment", "sub_discussion__segment", "organization")
+        )
+
 
 @admin.register(Intervention)
-class InterventionAdmin(admin.ModelAdmin):
-    list_display = [
-        "organization",
-        "speaker_name",
-        "segment",
-        "sub_discussion",
-        "order",
-    ]
+class InterventionAdmin(KnownAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["organization", "speaker_name", "segment", "sub_discussion", "order"]
     list_select_related = ["organization", "segment", "sub_discussion"]
     search_fields = ["organization__name", "speaker_name", "summary"]
     autocomplete_fields = ["organization", "segment", "sub_discussion"]
 
 
-@admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "email",
-        "hearing",
-        "organization",
-        "category",
-        "status",
-        "created_at",
-    ]
-    list_filter = ["status", "category", "hearing"]
-    list_select_related = ["hearing", "organization"]
-    search_fields = ["name", "email", "organization__name", "organization_name"]
-    autocomplete_fields = ["hearing", "organization"]
-    readonly_fields = ["status", "created_at", "updated_at", "decided_at", "decided_by"]
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["title", "hearing", "symbol", "status", "published_on"]
+    list_filter = ["status"]
+    list_select_related = ["hearing"]
+    search_fields = ["title", "symbol", "hearing__title"]
+    autocomplete_fields = ["hearing"]
 
 
-@admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
-    list_display = [
-        "reference",
-        "title",
-        "hearing",
-        "organization",
-        "status",
-        "submitted_at",
-    ]
-    list_filter = ["status", "category", "language", "hearing"]
-    list_select_related = ["hearing", "organization"]
-    search_fields = ["reference", "title", "author_name", "organization__name"]
-    autocomplete_fields = ["hearing", "segment", "organization"]
-    readonly_fields = [
-        "status",
-        "reference",
-        "region",
-        "submitted_at",
-        "updated_at",
-        "published_at",
-        "moderated_at",
-        "moderated_by",
-    ]
+@admin.register(AccreditationRule)
+class AccreditationRuleAdmin(admin.ModelAdmin):
+    list_display = ["hearing", "category", "max_per_organization", "letter_required"]
+    list_filter = ["category", "letter_required"]
+    list_select_related = ["hearing"]
+    autocomplete_fields = ["hearing"]
 
 
 @admin.register(
@@ -289,6 +329,3 @@ class TranslationAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "language", "translation_status", "updated_at"]
     list_filter = ["translation_status", "language"]
-
-
-admin.site.register([AccreditationRule, Outcome, StatusChange, OutgoingEmail])

@@ -1,0 +1,327 @@
+"""The moderation queue: contributions awaiting review, oldest first, with mass campaigns shown
+as groups; every decision goes through `moderate_contribution` or `moderate_campaign`."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from consultations.admin.decisions import (
+    ExportActionsMixin,
+    apply_to_each,
+    counted,
+    refusal_sentence,
+)
+from consultations.admin.history import HistoryAdmin
+from consultations.admin.widgets import KnownAutocompleteMixin
+from consultations.enums import ContributionStatus
+from consultations.models import Contribution
+from consultations.services import moderate_campaign, moderate_contribution
+
+AWAITING = "awaiting"
+EVERY = "all"
+
+
+class ModerationFilter(admin.SimpleListFilter):
+    """By default the list is the queue: what awaits review."""
+
+    title = gettext_lazy("status")
+    parameter_name = "moderation"
+
+    def lookups(self, request, model_admin):
+        return [(AWAITING, _("Awaiting review")), *ContributionStatus.choices, (EVERY, _("All"))]
+
+    def value(self):
+        return super().value() or AWAITING
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == AWAITING:
+            return queryset.filter(status__in=ContributionStatus.awaiting_review())
+        if value in ContributionStatus.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class CampaignFilter(admin.SimpleListFilter):
+    """One campaign group, reached from the group column; hidden otherwise."""
+
+    title = gettext_lazy("campaign group")
+    parameter_name = "campaign"
+
+    def lookups(self, request, model_admin):
+        value = request.GET.get(self.parameter_name)
+        return [(value, _("This group"))] if value else []
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(fingerprint=self.value())
+        return queryset
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason, sent to the author"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        max_length=20000,
+        strip=True,
+    )
+
+
+def attach_campaign_sizes(contributions):
+    """Sets `campaign_size` on each contribution of a page: how many contributions to the same
+    hearing with the same text await review. One grouped count for the whole page, through the
+    fingerprint index, each group counted once however many of its members the page shows."""
+    contributions = list(contributions)
+    fingerprints = {c.fingerprint for c in contributions}
+    sizes = {
+        (row["hearing_id"], row["fingerprint"]): row["size"]
+        for row in Contribution.objects.filter(
+            fingerprint__in=fingerprints,
+            hearing_id__in={c.hearing_id for c in contributions},
+            status__in=ContributionStatus.awaiting_review(),
+        )
+        .order_by()
+        .values("hearing_id", "fingerprint")
+        .annotate(size=Count("pk"))
+    }
+    for contribution in contributions:
+        contribution.campaign_size = sizes.get(
+            (contribution.hearing_id, contribution.fingerprint), 0
+        )
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ExportActionsMixin, KnownAutocompleteMixin, HistoryAdmin):
+    export_kind = "contributions"
+    list_display = [
+        "reference",
+        "title",
+        "hearing",
+        "organization",
+        "category",
+        "status",
+        "campaign",
+        "submitted_at",
+    ]
+    list_filter = [ModerationFilter, CampaignFilter, "category", "language", "hearing"]
+    list_select_related = ["hearing", "organization"]
+    ordering = ["submitted_at", "pk"]
+    search_fields = ["reference", "title", "author_name", "organization__name"]
+    autocomplete_fields = ["hearing", "segment", "organization"]
+    readonly_fields = [
+        "status",
+        "reference",
+        "region",
+        "preview",
+        "attachment_link",
+        "submitted_at",
+        "updated_at",
+        "published_at",
+        "moderated_at",
+        "moderated_by",
+    ]
+    exclude = ["attachment"]
+    actions = [
+        "publish",
+        "reject_with_reason",
+        "return_to_review",
+        "publish_campaign",
+        "reject_campaign_with_reason",
+        "export_csv",
+        "export_xlsx",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("hearing", "organization", "segment", "moderated_by")
+        )
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        attach_campaign_sizes(changelist.result_list)
+        return changelist
+
+    @admin.display(description=gettext_lazy("campaign group"))
+    def campaign(self, contribution):
+        size = contribution.campaign_size or 0
+        if size < 2:
+            return self.get_empty_value_display()
+        query = urlencode({"campaign": contribution.fingerprint})
+        return format_html(
+            '<a href="?{}">{}</a>',
+            query,
+            _("%(count)d alike") % {"count": size},
+        )
+
+    @admin.display(description=gettext_lazy("preview, as the public page shows it"))
+    def preview(self, contribution):
+        if not contribution.pk:
+            return self.get_empty_value_display()
+        return format_html('<div class="contribution-preview">{}</div>', contribution.rendered_body)
+
+    @admin.display(description=gettext_lazy("attachment"))
+    def attachment_link(self, contribution):
+        if not contribution.pk or not contribution.attachment:
+            return _("None")
+        try:
+            url = reverse("consultations:attachment", args=[contribution.reference])
+        except NoReverseMatch:
+            url = reverse("admin:consultations_contribution_attachment", args=[contribution.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the attachment"))
+
+    def revert_disabled(self, request, obj=None):
+        """A status moves through the services only, never back to an old version."""
+        return True
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/attachment/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="consultations_contribution_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def attachment_view(self, request, pk):
+        contribution = get_object_or_404(Contribution, pk=pk)
+        if not self.has_view_permission(request, contribution):
+            raise PermissionDenied
+        if not contribution.attachment:
+            raise Http404(_("This contribution has no attachment."))
+        suffix = contribution.attachment.name.rsplit(".", 1)
+        extension = f".{suffix[1]}" if len(suffix) == 2 else ""
+        return FileResponse(
+            contribution.attachment.open("rb"),
+            as_attachment=True,
+            filename=f"{contribution.reference}{extension}",
+        )
+
+    def moderate(self, request, queryset, status, done_message, reason=""):
+        apply_to_each(
+            self,
+            request,
+            queryset.order_by("submitted_at", "pk"),
+            lambda c: moderate_contribution(c, status, by=request.user, reason=reason),
+            done_message,
+        )
+
+    @admin.action(description=gettext_lazy("Publish"), permissions=["change"])
+    def publish(self, request, queryset):
+        self.moderate(
+            request,
+            queryset,
+            ContributionStatus.PUBLISHED,
+            counted("%(count)d contribution published.", "%(count)d contributions published."),
+        )
+
+    @admin.action(description=gettext_lazy("Return to review"), permissions=["change"])
+    def return_to_review(self, request, queryset):
+        self.moderate(
+            request,
+            queryset,
+            ContributionStatus.UNDER_REVIEW,
+            counted(
+                "%(count)d contribution returned to review.",
+                "%(count)d contributions returned to review.",
+            ),
+        )
+
+    @admin.action(description=gettext_lazy("Reject, with a reason…"), permissions=["change"])
+    def reject_with_reason(self, request, queryset):
+        return self.ask_reason(request, queryset, "reject_with_reason", self.reject_each)
+
+    def reject_each(self, request, queryset, reason):
+        self.moderate(
+            request,
+            queryset,
+            ContributionStatus.REJECTED,
+            counted("%(count)d contribution rejected.", "%(count)d contributions rejected."),
+            reason=reason,
+        )
+
+    @admin.action(
+        description=gettext_lazy("Publish their whole campaign groups"), permissions=["change"]
+    )
+    def publish_campaign(self, request, queryset):
+        self.decide_campaign(request, queryset, ContributionStatus.PUBLISHED, "")
+
+    @admin.action(
+        description=gettext_lazy("Reject their whole campaign groups, with a reason…"),
+        permissions=["change"],
+    )
+    def reject_campaign_with_reason(self, request, queryset):
+        return self.ask_reason(
+            request,
+            queryset,
+            "reject_campaign_with_reason",
+            lambda request, queryset, reason: self.decide_campaign(
+                request, queryset, ContributionStatus.REJECTED, reason
+            ),
+        )
+
+    def decide_campaign(self, request, queryset, status, reason):
+        """All or nothing: a refusal in one group leaves every group as it was."""
+        try:
+            decided = moderate_campaign(queryset, status, by=request.user, reason=reason)
+        except ValidationError as error:
+            self.message_user(request, refusal_sentence(error), messages.ERROR)
+            return
+        if not decided:
+            self.message_user(
+                request, _("Nothing in these campaign groups awaits review."), messages.WARNING
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d contribution decided with its campaign group.",
+                "%(count)d contributions decided with their campaign groups.",
+                len(decided),
+            )
+            % {"count": len(decided)},
+            messages.SUCCESS,
+        )
+
+    def ask_reason(self, request, queryset, action, then):
+        """The page between choosing a rejection and making it: a reason the author will read."""
+        if "apply" in request.POST:
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                then(request, queryset, form.cleaned_data["reason"])
+                return None
+        else:
+            form = ReasonForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject with a reason"),
+            "opts": self.opts,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "campaign": action == "reject_campaign_with_reason",
+        }
+        return TemplateResponse(
+            request, "admin/consultations/contribution/reject_reason.html", context
+        )

@@ -1,0 +1,54 @@
+"""Shared by the registration and contribution lists: actions that call a service for each
+selected record and report every refusal as a sentence, and the spreadsheet exports."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from consultations.exports import export
+
+
+def refusal_sentence(error):
+    return " ".join(error.messages)
+
+
+def apply_to_each(modeladmin, request, queryset, decide, done_message):
+    """Run `decide(record)` for each selected record, each in its own transaction, so one refusal
+    changes nothing of that record and does not undo the others. Success is counted in one
+    message; each refusal gets its own, naming the record."""
+    done = 0
+    for record in queryset:
+        try:
+            with transaction.atomic():
+                decide(record)
+        except ValidationError as error:
+            modeladmin.message_user(
+                request,
+                _("%(record)s: %(reason)s") % {"record": record, "reason": refusal_sentence(error)},
+                messages.ERROR,
+            )
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+    return done
+
+
+def counted(singular, plural):
+    return lambda count: ngettext(singular, plural, count) % {"count": count}
+
+
+class ExportActionsMixin:
+    """CSV and XLSX of the selected rows; "select all" across pages exports the current filter."""
+
+    export_kind = None
+
+    @admin.action(description=gettext_lazy("Export as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return export(self.export_kind, "csv", queryset)
+
+    @admin.action(description=gettext_lazy("Export as XLSX (Excel)"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return export(self.export_kind, "xlsx", queryset)

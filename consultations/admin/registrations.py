@@ -1,0 +1,232 @@
+"""Vetting registrations: the list shows who is over their organization's cap or lacks a
+required nomination letter, and the actions decide through `decide_registration`."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from consultations.admin.decisions import (
+    ExportActionsMixin,
+    apply_to_each,
+    counted,
+    refusal_sentence,
+)
+from consultations.admin.history import HistoryAdmin
+from consultations.enums import RegistrationStatus
+from consultations.models import AccreditationRule, Hearing, Registration
+from consultations.services import decide_registration, promote_from_waitlist
+
+
+def rule_value(field):
+    return Subquery(
+        AccreditationRule.objects.filter(
+            hearing=OuterRef("hearing"), category=OuterRef("category")
+        ).values(field)[:1]
+    )
+
+
+def approved_of_organization():
+    return Subquery(
+        Registration.objects.filter(
+            hearing=OuterRef("hearing"),
+            organization=OuterRef("organization"),
+            status=RegistrationStatus.APPROVED,
+        )
+        .order_by()
+        .values("organization")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ExportActionsMixin, HistoryAdmin):
+    export_kind = "registrations"
+    list_display = [
+        "name",
+        "email",
+        "hearing",
+        "organization",
+        "category",
+        "status",
+        "over_cap",
+        "letter_missing",
+        "created_at",
+    ]
+    list_filter = ["status", "category", "hearing"]
+    list_select_related = ["hearing__process", "organization"]
+    search_fields = ["name", "email", "organization__name", "organization_name"]
+    autocomplete_fields = ["hearing", "organization"]
+    readonly_fields = [
+        "status",
+        "letter_download",
+        "created_at",
+        "updated_at",
+        "decided_at",
+        "decided_by",
+    ]
+    exclude = ["nomination_letter"]
+    actions = [
+        "approve",
+        "waitlist",
+        "reject",
+        "cancel",
+        "promote_oldest_waitlisted",
+        "export_csv",
+        "export_xlsx",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("hearing__process", "organization", "decided_by")
+            .annotate(
+                organization_cap=rule_value("max_per_organization"),
+                letter_required=rule_value("letter_required"),
+                organization_approved=approved_of_organization(),
+            )
+        )
+
+    @admin.display(description=gettext_lazy("over the organization's cap"), boolean=True)
+    def over_cap(self, registration):
+        """Approved beyond the cap, or not yet approved while the cap is reached (so approving
+        would be refused)."""
+        cap = registration.organization_cap
+        if cap is None or registration.organization_id is None:
+            return False
+        approved = registration.organization_approved or 0
+        if registration.status == RegistrationStatus.APPROVED:
+            return approved > cap
+        return approved >= cap
+
+    @admin.display(description=gettext_lazy("letter missing"), boolean=True)
+    def letter_missing(self, registration):
+        return bool(registration.letter_required) and not registration.nomination_letter
+
+    @admin.display(description=gettext_lazy("nomination letter"))
+    def letter_download(self, registration):
+        if not registration.pk or not registration.nomination_letter:
+            return _("None uploaded")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:consultations_registration_letter", args=[registration.pk]),
+            _("Download the nomination letter"),
+        )
+
+    def revert_disabled(self, request, obj=None):
+        """A status moves through the services only, never back to an old version."""
+        return True
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/nomination-letter/",
+                self.admin_site.admin_view(self.letter_view),
+                name="consultations_registration_letter",
+            ),
+            *super().get_urls(),
+        ]
+
+    def letter_view(self, request, pk):
+        """The nomination letter, for staff who may view registrations only; always downloaded,
+        never shown inline, under a name that carries no markup."""
+        registration = get_object_or_404(Registration, pk=pk)
+        if not self.has_view_permission(request, registration):
+            raise PermissionDenied
+        if not registration.nomination_letter:
+            raise Http404(_("This registration has no nomination letter."))
+        suffix = registration.nomination_letter.name.rsplit(".", 1)
+        extension = f".{suffix[1]}" if len(suffix) == 2 else ""
+        return FileResponse(
+            registration.nomination_letter.open("rb"),
+            as_attachment=True,
+            filename=f"nomination-letter-R{registration.pk:05d}{extension}",
+        )
+
+    def decide(self, request, queryset, status, done_message):
+        apply_to_each(
+            self,
+            request,
+            queryset.order_by("created_at", "pk"),
+            lambda registration: decide_registration(registration, status, by=request.user),
+            done_message,
+        )
+
+    @admin.action(description=gettext_lazy("Approve"), permissions=["change"])
+    def approve(self, request, queryset):
+        self.decide(
+            request,
+            queryset,
+            RegistrationStatus.APPROVED,
+            counted("%(count)d registration approved.", "%(count)d registrations approved."),
+        )
+
+    @admin.action(description=gettext_lazy("Put on the waiting list"), permissions=["change"])
+    def waitlist(self, request, queryset):
+        self.decide(
+            request,
+            queryset,
+            RegistrationStatus.WAITLISTED,
+            counted(
+                "%(count)d registration put on the waiting list.",
+                "%(count)d registrations put on the waiting list.",
+            ),
+        )
+
+    @admin.action(description=gettext_lazy("Reject"), permissions=["change"])
+    def reject(self, request, queryset):
+        self.decide(
+            request,
+            queryset,
+            RegistrationStatus.REJECTED,
+            counted("%(count)d registration rejected.", "%(count)d registrations rejected."),
+        )
+
+    @admin.action(description=gettext_lazy("Cancel"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self.decide(
+            request,
+            queryset,
+            RegistrationStatus.CANCELLED,
+            counted("%(count)d registration cancelled.", "%(count)d registrations cancelled."),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Promote the oldest waitlisted registration of these hearings"),
+        permissions=["change"],
+    )
+    def promote_oldest_waitlisted(self, request, queryset):
+        hearings = Hearing.objects.filter(pk__in=queryset.order_by().values("hearing_id")).order_by(
+            "date", "pk"
+        )
+        for hearing in hearings:
+            try:
+                promoted = promote_from_waitlist(hearing, by=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    _("%(record)s: %(reason)s")
+                    % {"record": hearing.title, "reason": refusal_sentence(error)},
+                    messages.ERROR,
+                )
+                continue
+            if promoted is None:
+                self.message_user(
+                    request,
+                    _("Nobody is on the waiting list of %(hearing)s.") % {"hearing": hearing.title},
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(registration)s is approved from the waiting list.")
+                    % {"registration": promoted},
+                    messages.SUCCESS,
+                )

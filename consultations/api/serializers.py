@@ -1,0 +1,339 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_countries.serializers import CountryFieldMixin
+from rest_framework import serializers
+
+from consultations.enums import ContributionStatus, PublicationConsent, RegistrationStatus
+from consultations.models import (
+    Contribution,
+    Hearing,
+    Intervention,
+    KeyMessage,
+    Participation,
+    Process,
+    Registration,
+    Segment,
+    SubDiscussion,
+)
+from stakeholders.api.serializers import StrictFieldsMixin, StrictModelSerializer, model_errors
+from stakeholders.models import Organization, Person
+
+
+def slug_of(model, **kwargs):
+    return serializers.SlugRelatedField(slug_field="slug", queryset=model.objects.all(), **kwargs)
+
+
+class ProcessSerializer(StrictModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:process-detail", lookup_field="slug")
+
+    class Meta:
+        model = Process
+        fields = ["url", "slug", "title", "code", "mandate_reference", "description"]
+
+
+class ParticipantSerializer(StrictModelSerializer):
+    """Who had a role in a segment: read with names, written with the person's and the
+    organization's slugs. The position and organization default to the person's own."""
+
+    model_validation = False  # checked once the segment it belongs to exists
+
+    name = serializers.CharField(source="person.name", read_only=True)
+    honorific = serializers.CharField(source="person.honorific", read_only=True)
+    person = slug_of(Person)
+    organization = serializers.SerializerMethodField()
+    organization_slug = slug_of(
+        Organization, source="organization", allow_null=True, required=False
+    )
+    order = serializers.IntegerField(min_value=1, max_value=32767, required=False)
+
+    class Meta:
+        model = Participation
+        fields = [
+            "order",
+            "name",
+            "honorific",
+            "person",
+            "role",
+            "position",
+            "organization",
+            "organization_slug",
+        ]
+        extra_kwargs = {"position": {"required": False}}
+
+    def get_organization(self, participation) -> str:
+        """The organization's name at the time, or empty."""
+        return participation.organization.name if participation.organization else ""
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="organization.name", read_only=True)
+    organization_slug = serializers.SlugRelatedField(
+        source="organization", slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = Intervention
+        fields = ["order", "organization", "organization_slug", "speaker_name", "summary"]
+        read_only_fields = fields
+
+
+class KeyMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyMessage
+        fields = ["order", "text", "language"]
+        read_only_fields = fields
+
+
+class SubDiscussionSerializer(serializers.ModelSerializer):
+    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
+    interventions = InterventionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SubDiscussion
+        fields = ["order", "title", "summary", "language", "participants", "interventions"]
+        read_only_fields = fields
+
+
+class SegmentSerializer(StrictModelSerializer):
+    """A segment of a hearing's programme. Staff write it with its participants; a write that
+    names `participants` replaces them all, in the order given."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:segment-detail")
+    hearing = slug_of(Hearing)
+    participants = ParticipantSerializer(source="participations", many=True, required=False)
+    sub_discussions = SubDiscussionSerializer(many=True, read_only=True)
+    key_messages = KeyMessageSerializer(many=True, read_only=True)
+    interventions = InterventionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Segment
+        fields = [
+            "url",
+            "id",
+            "hearing",
+            "order",
+            "kind",
+            "title",
+            "summary",
+            "language",
+            "start_time",
+            "end_time",
+            "participants",
+            "sub_discussions",
+            "key_messages",
+            "interventions",
+        ]
+
+    @transaction.atomic
+    def create(self, validated_data):
+        participants = validated_data.pop("participations", [])
+        segment = super().create(validated_data)
+        self.save_participants(segment, participants)
+        return segment
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        participants = validated_data.pop("participations", None)
+        segment = super().update(instance, validated_data)
+        if participants is not None:
+            segment.participations.all().delete()
+            self.save_participants(segment, participants)
+        return segment
+
+    def save_participants(self, segment, participants):
+        """Inside the segment's transaction: a participant the model refuses undoes the segment
+        too, and the client reads which one and why."""
+        for number, values in enumerate(participants, start=1):
+            person = values["person"]
+            participation = Participation(
+                segment=segment,
+                order=values.get("order", number),
+                person=person,
+                role=values["role"],
+                position=values.get("position", person.position),
+                organization=values.get("organization", person.organization),
+            )
+            try:
+                participation.full_clean()
+            except DjangoValidationError as error:
+                errors = [{} for _values in participants]
+                errors[number - 1] = model_errors(error)
+                raise serializers.ValidationError({"participants": errors}) from None
+            participation.save()
+        getattr(segment, "_prefetched_objects_cache", {}).pop("participations", None)
+
+
+class HearingSerializer(StrictModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:hearing-detail", lookup_field="slug")
+    process = slug_of(Process)
+    supporting_organization = slug_of(Organization, allow_null=True, required=False)
+    status = serializers.CharField(
+        read_only=True, help_text=_("upcoming, ongoing or past, judged at the venue")
+    )
+    segments = SegmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Hearing
+        fields = [
+            "url",
+            "slug",
+            "title",
+            "process",
+            "date",
+            "start_time",
+            "end_time",
+            "time_zone",
+            "venue",
+            "city",
+            "country",
+            "organizer",
+            "mandate",
+            "supporting_organization",
+            "description",
+            "language",
+            "capacity",
+            "registration_opens",
+            "registration_closes",
+            "contributions_open",
+            "contributions_close",
+            "published",
+            "status",
+            "segments",
+        ]
+
+
+class ContributionSerializer(CountryFieldMixin, serializers.HyperlinkedModelSerializer):
+    """A published contribution as the public reads it: the author's name only under the
+    `named` consent, the organization under `named` or `organization`, neither when anonymous;
+    never an email address."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:contribution-detail", lookup_field="reference"
+    )
+    hearing = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    segment = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    country = serializers.CharField(
+        read_only=True, help_text=_("ISO 3166 code of the author's country; empty if not given.")
+    )
+    region = serializers.CharField(
+        read_only=True, help_text=_("Region of that country; empty if no country is given.")
+    )
+    author_name = serializers.SerializerMethodField()
+    organization = serializers.SerializerMethodField()
+    organization_name = serializers.SerializerMethodField()
+    attachment = serializers.FileField(read_only=True, use_url=True)
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "url",
+            "reference",
+            "title",
+            "hearing",
+            "segment",
+            "category",
+            "region",
+            "country",
+            "language",
+            "published_at",
+            "author_name",
+            "organization",
+            "organization_name",
+            "excerpt",
+            "body",
+            "attachment",
+        ]
+        read_only_fields = fields
+
+    def shows_author(self, contribution):
+        return contribution.consent == PublicationConsent.NAMED
+
+    def shows_organization(self, contribution):
+        return contribution.consent in {PublicationConsent.NAMED, PublicationConsent.ORGANIZATION}
+
+    def get_author_name(self, contribution) -> str | None:
+        return contribution.author_name if self.shows_author(contribution) else None
+
+    def get_organization(self, contribution) -> str | None:
+        if contribution.organization is None or not self.shows_organization(contribution):
+            return None
+        return contribution.organization.slug
+
+    def get_organization_name(self, contribution) -> str | None:
+        if not self.shows_organization(contribution):
+            return None
+        if contribution.organization is not None:
+            return contribution.organization.name
+        return getattr(contribution, "organization_name", "") or None
+
+
+class StaffContributionSerializer(ContributionSerializer):
+    """Staff see every contribution with its status and the author as given, whatever the
+    consent (which they read too), but still not the email address."""
+
+    class Meta(ContributionSerializer.Meta):
+        fields = [
+            *ContributionSerializer.Meta.fields,
+            "status",
+            "consent",
+            "submitted_at",
+            "moderated_at",
+        ]
+        read_only_fields = fields
+
+    def shows_author(self, contribution):
+        return True
+
+    def shows_organization(self, contribution):
+        return True
+
+
+class RegistrationSerializer(CountryFieldMixin, serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:registration-detail")
+    hearing = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    reference = serializers.CharField(read_only=True)
+    country = serializers.CharField(
+        read_only=True, help_text=_("ISO 3166 code of the country; empty if not given.")
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "url",
+            "id",
+            "reference",
+            "hearing",
+            "honorific",
+            "name",
+            "email",
+            "organization",
+            "organization_name",
+            "position",
+            "category",
+            "country",
+            "language",
+            "accessibility_needs",
+            "listed_publicly",
+            "status",
+            "created_at",
+            "updated_at",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionSerializer(StrictFieldsMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=RegistrationStatus.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ModerationSerializer(StrictFieldsMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=ContributionStatus.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class RefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()

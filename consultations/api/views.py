@@ -1,0 +1,246 @@
+"""The API's viewsets. Each builds its queryset in `get_queryset`, in a fixed number of queries
+per page whatever the data size; what a visitor may see is decided there too (published records
+only), so that anything else answers 404 as if it did not exist. Decisions and moderation call
+the same service functions as the back office."""
+
+import django_filters
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from consultations.api.permissions import MayChange, StaffOnly, is_staff
+from consultations.api.serializers import (
+    ContributionSerializer,
+    DecisionSerializer,
+    HearingSerializer,
+    ModerationSerializer,
+    ProcessSerializer,
+    RefusalSerializer,
+    RegistrationSerializer,
+    SegmentSerializer,
+    StaffContributionSerializer,
+)
+from consultations.enums import ContributionStatus, RegistrationStatus, SegmentKind
+from consultations.filters import ContributionFilterSet, HearingFilterSet
+from consultations.models import (
+    Contribution,
+    Hearing,
+    Intervention,
+    Participation,
+    Process,
+    Registration,
+    Segment,
+    SubDiscussion,
+)
+from consultations.services import TransitionRefused, decide_registration, moderate_contribution
+from stakeholders.enums import StakeholderCategory
+from stakeholders.filters import LenientChoiceFilter
+
+
+def staff_may_view(user, model):
+    return is_staff(user) and user.has_perm(f"consultations.view_{model._meta.model_name}")
+
+
+def segments_with_programme():
+    """Segments in programme order with everything the API nests under them: one query per kind
+    of row (segments, their roles, floor interventions, sub-discussions with their roles and
+    interventions, key messages). The public page's `programme_queryset` asks the same plus the
+    translations into the interface language; the API serves the texts as written."""
+    roles = Participation.objects.select_related("person", "organization")
+    floor = Intervention.objects.select_related("organization")
+    sub_discussions = SubDiscussion.objects.prefetch_related(
+        Prefetch("participations", queryset=roles),
+        Prefetch("interventions", queryset=floor),
+    )
+    return Segment.objects.select_related("hearing").prefetch_related(
+        Prefetch("participations", queryset=roles),
+        Prefetch("interventions", queryset=floor),
+        Prefetch("sub_discussions", queryset=sub_discussions),
+        "key_messages",
+    )
+
+
+def refused(error):
+    return Response(
+        {"detail": str(error.messages[0]), "code": error.code}, status=status.HTTP_409_CONFLICT
+    )
+
+
+class ProcessViewSet(viewsets.ModelViewSet):
+    """Intergovernmental processes under which hearings are held."""
+
+    queryset = Process.objects.all()
+    serializer_class = ProcessSerializer
+    lookup_field = "slug"
+    search_fields = ["title", "code"]
+    ordering_fields = ["title", "code"]
+    ordering = ["title"]
+
+
+class HearingViewSet(viewsets.ModelViewSet):
+    """Hearings with their programme: segments in order, each with its participants,
+    sub-discussions, key messages and interventions from the floor. The public sees published
+    hearings; staff see all."""
+
+    serializer_class = HearingSerializer
+    filterset_class = HearingFilterSet
+    lookup_field = "slug"
+    search_fields = ["title", "venue", "city", "organizer"]
+    ordering_fields = ["date", "title"]
+    ordering = ["-date", "title"]
+
+    def get_queryset(self):
+        hearings = Hearing.objects.select_related("process", "supporting_organization")
+        hearings = hearings.prefetch_related(
+            Prefetch("segments", queryset=segments_with_programme())
+        )
+        if staff_may_view(self.request.user, Hearing):
+            return hearings
+        return hearings.published()
+
+
+class SegmentFilterSet(django_filters.FilterSet):
+    hearing = django_filters.CharFilter(field_name="hearing__slug", label=_("Hearing"))
+    kind = LenientChoiceFilter(choices=SegmentKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Segment
+        fields = ["hearing", "kind"]
+
+
+class SegmentViewSet(viewsets.ModelViewSet):
+    """Segments of published hearings, with their participants. Staff write a segment with its
+    participants in one request."""
+
+    serializer_class = SegmentSerializer
+    filterset_class = SegmentFilterSet
+    search_fields = ["title", "summary"]
+    ordering_fields = ["order", "title"]
+    ordering = ["hearing__date", "hearing_id", "order"]
+
+    def get_queryset(self):
+        segments = segments_with_programme()
+        if staff_may_view(self.request.user, Segment):
+            return segments
+        return segments.filter(hearing__published=True)
+
+
+class StaffContributionFilterSet(ContributionFilterSet):
+    """The public filters, and the status for staff, who see every contribution."""
+
+    status = LenientChoiceFilter(choices=ContributionStatus.choices, label=_("Status"))
+
+    class Meta(ContributionFilterSet.Meta):
+        fields = [*ContributionFilterSet.Meta.fields, "status"]
+
+
+class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published contributions, the author shown as they consented. Staff see every
+    contribution and moderate it."""
+
+    lookup_field = "reference"
+    lookup_value_regex = "[^/]+"
+    search_fields = ["title", "body"]
+    ordering_fields = ["published_at", "title", "reference"]
+    ordering = ["-published_at", "-pk"]
+
+    def staff(self):
+        return staff_may_view(self.request.user, Contribution)
+
+    def get_queryset(self):
+        contributions = Contribution.objects.select_related("hearing", "organization")
+        if self.staff():
+            return contributions
+        return contributions.published().filter(hearing__published=True)
+
+    def get_serializer_class(self):
+        return StaffContributionSerializer if self.staff() else ContributionSerializer
+
+    @property
+    def filterset_class(self):
+        """Read by django-filter's backend on each request; the schema documents the staff one."""
+        request = getattr(self, "request", None)
+        if request is None or getattr(request, "user", None) is None or self.staff():
+            return StaffContributionFilterSet
+        return ContributionFilterSet
+
+    @extend_schema(
+        request=ModerationSerializer,
+        responses={
+            200: StaffContributionSerializer,
+            409: OpenApiResponse(RefusalSerializer, description=_("The move is not allowed.")),
+        },
+    )
+    @action(detail=True, methods=["post"], permission_classes=[MayChange])
+    def moderate(self, request, reference=None):
+        """Move the contribution to another status (publish, reject with a reason, return to
+        review), as the back office does; the author is told by email."""
+        contribution = self.get_object()
+        decision = ModerationSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        try:
+            moderate_contribution(
+                contribution,
+                decision.validated_data["status"],
+                by=request.user,
+                reason=decision.validated_data["reason"],
+            )
+        except TransitionRefused as error:
+            return refused(error)
+        return Response(
+            StaffContributionSerializer(contribution, context=self.get_serializer_context()).data
+        )
+
+
+class RegistrationFilterSet(django_filters.FilterSet):
+    hearing = django_filters.CharFilter(field_name="hearing__slug", label=_("Hearing"))
+    status = LenientChoiceFilter(choices=RegistrationStatus.choices, label=_("Status"))
+    category = LenientChoiceFilter(choices=StakeholderCategory.choices, label=_("Category"))
+
+    class Meta:
+        model = Registration
+        fields = ["hearing", "status", "category"]
+
+
+class RegistrationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Registrations to attend hearings: staff only, never the public."""
+
+    serializer_class = RegistrationSerializer
+    permission_classes = [StaffOnly]
+    filterset_class = RegistrationFilterSet
+    search_fields = ["name", "email", "organization_name", "organization__name"]
+    ordering_fields = ["created_at", "name", "status"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        return Registration.objects.select_related("hearing__process", "organization")
+
+    @extend_schema(
+        request=DecisionSerializer,
+        responses={
+            200: RegistrationSerializer,
+            409: OpenApiResponse(RefusalSerializer, description=_("The move is not allowed.")),
+        },
+    )
+    @action(detail=True, methods=["post"], permission_classes=[MayChange])
+    def decide(self, request, pk=None):
+        """Approve, waitlist, reject or cancel the registration, or return it to pending, as
+        the back office does; the registrant is told by email."""
+        registration = self.get_object()
+        decision = DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        try:
+            decide_registration(
+                registration,
+                decision.validated_data["status"],
+                by=request.user,
+                reason=decision.validated_data["reason"],
+            )
+        except TransitionRefused as error:
+            return refused(error)
+        return Response(self.get_serializer(registration).data)

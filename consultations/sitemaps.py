@@ -1,0 +1,77 @@
+"""What search engines should index: the public pages, each published hearing with its outcome
+and statistics pages, published contributions, organizations and people."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from consultations.models import Contribution, Hearing
+from stakeholders.models import Organization, Person
+
+
+class PagesSitemap(Sitemap):
+    def items(self):
+        return [
+            "consultations:home",
+            "consultations:hearings",
+            "consultations:contributions",
+            "stakeholders:organizations",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class HearingSitemap(Sitemap):
+    def items(self):
+        return Hearing.objects.published().only("slug", "date").order_by("-date", "id")
+
+
+class HearingPagesSitemap(Sitemap):
+    """Outcomes (where published) and statistics of each published hearing."""
+
+    def items(self):
+        hearings = Hearing.objects.published().only("slug").order_by("-date", "id")
+        pages = [("consultations:statistics", hearing.slug) for hearing in hearings]
+        pages += [
+            ("consultations:outcomes", slug)
+            for slug in hearings.with_published_outcome().values_list("slug", flat=True)
+        ]
+        return pages
+
+    def location(self, item):
+        name, slug = item
+        return reverse(name, args=[slug])
+
+
+class ContributionSitemap(Sitemap):
+    def items(self):
+        return Contribution.objects.published().only("reference", "updated_at").order_by("-id")
+
+    def lastmod(self, contribution):
+        return contribution.updated_at
+
+
+class OrganizationSitemap(Sitemap):
+    def items(self):
+        return Organization.objects.only("slug").order_by("id")
+
+    def location(self, organization):
+        return reverse("stakeholders:organization", args=[organization.slug])
+
+
+class PersonSitemap(Sitemap):
+    def items(self):
+        return Person.objects.only("slug").order_by("id")
+
+    def location(self, person):
+        return reverse("stakeholders:person", args=[person.slug])
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "hearings": HearingSitemap,
+    "hearing-pages": HearingPagesSitemap,
+    "contributions": ContributionSitemap,
+    "organizations": OrganizationSitemap,
+    "people": PersonSitemap,
+}

@@ -1,0 +1,322 @@
+"""The public forms: registration and written contribution, their confirmation and status pages
+(reached through signed, expiring links), the Markdown preview and the attachment download."""
+
+import mimetypes
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core import signing
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consultations.enums import ContributionStatus, InterfaceLanguage, RegistrationStatus
+from consultations.forms import (
+    BODY_MAX,
+    ContributionForm,
+    RegistrationForm,
+    organization_suggestions,
+)
+from consultations.markdown import render_markdown
+from consultations.models import Contribution, Hearing, Registration
+from consultations.notifications import site_url
+from consultations.ratelimit import allow_post
+from consultations.services import (
+    SubmissionRefused,
+    TransitionRefused,
+    decide_registration,
+    moderate_contribution,
+    submit_contribution,
+    submit_registration,
+)
+from consultations.validators import CONTENT_TYPES
+from consultations.views import get_hearing_for_user
+
+LINK_MAX_AGE = 90 * 24 * 60 * 60
+REGISTRATION_SALT = "consultations.registration-status"
+CONTRIBUTION_SALT = "consultations.contribution-status"
+PREVIEW_POSTS = 60
+
+
+# Signed links -------------------------------------------------------------------------------
+
+
+def status_token(record, salt):
+    return signing.TimestampSigner(salt=salt).sign(str(record.pk))
+
+
+def registration_status_path(registration):
+    return reverse(
+        "consultations:registration_status", args=[status_token(registration, REGISTRATION_SALT)]
+    )
+
+
+def contribution_status_path(contribution):
+    return reverse(
+        "consultations:contribution_status", args=[status_token(contribution, CONTRIBUTION_SALT)]
+    )
+
+
+class LinkExpired(Exception):
+    pass
+
+
+def record_from_token(model, token, salt, queryset=None):
+    """The record a signed link names: a tampered link is a 404, an old one `LinkExpired`."""
+    try:
+        pk = signing.TimestampSigner(salt=salt).unsign(token, max_age=LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise LinkExpired from None
+    except signing.BadSignature:
+        raise Http404 from None
+    return get_object_or_404(queryset if queryset is not None else model.objects, pk=pk)
+
+
+def link_expired(request):
+    return render(request, "consultations/forms/link_expired.html", status=410)
+
+
+# Windows, language, abuse ----------------------------------------------------------------------
+
+
+def local_moment(hearing, moment):
+    """A window's end as the venue's clock shows it, e.g. “1 June 2030, 09:00 (Europe/Zurich)”."""
+    local = timezone.localtime(moment, hearing.zone)
+    return f"{formats.date_format(local, 'j F Y, H:i')} ({hearing.time_zone})"
+
+
+def window_message(hearing, opens, closes, what):
+    """Why a form is closed, in the hearing's time zone; None while it is open."""
+    now = timezone.now()
+    if opens is not None and closes is not None and opens <= now < closes:
+        return None
+    if opens is not None and now < opens:
+        return _("%(what)s opens on %(moment)s.") % {
+            "what": what,
+            "moment": local_moment(hearing, opens),
+        }
+    if closes is not None and now >= closes:
+        return _("%(what)s closed on %(moment)s.") % {
+            "what": what,
+            "moment": local_moment(hearing, closes),
+        }
+    return _("%(what)s is not open for this hearing.") % {"what": what}
+
+
+def correspondence_language():
+    language = (get_language() or "en")[:2]
+    return language if language in InterfaceLanguage.values else InterfaceLanguage.ENGLISH
+
+
+def too_many_posts(request):
+    return render(request, "consultations/forms/rate_limited.html", status=429)
+
+
+def spam_refused(request, hearing):
+    return render(
+        request, "consultations/forms/spam_refused.html", {"hearing": hearing}, status=400
+    )
+
+
+def form_hearing(request, slug):
+    return get_hearing_for_user(request, slug, Hearing.objects.select_related("process"))
+
+
+# Registration ----------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request, slug):
+    hearing = form_hearing(request, slug)
+    closed = window_message(
+        hearing, hearing.registration_opens, hearing.registration_closes, _("Registration")
+    )
+    context = {
+        "hearing": hearing,
+        "closed": closed,
+        "retention_days": getattr(settings, "REGISTRATION_RETENTION_DAYS", 365),
+    }
+    if closed:
+        status = 403 if request.method == "POST" else 200
+        return render(request, "consultations/forms/registration_form.html", context, status=status)
+    form = RegistrationForm(hearing=hearing)
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES, hearing=hearing)
+        if not allow_post(request, "register", request.POST.get("email", "")):
+            return too_many_posts(request)
+        if form.is_spam():
+            return spam_refused(request, hearing)
+        if form.is_valid():
+            registration = form.save(commit=False)
+            registration.privacy_consent_at = timezone.now()
+            registration.language = correspondence_language()
+            try:
+                submit_registration(
+                    registration, link=lambda r: site_url(registration_status_path(r))
+                )
+            except SubmissionRefused as refused:
+                for field, errors in refused.message_dict.items():
+                    form.add_error(field, errors)
+            else:
+                return redirect(registration_status_path(registration) + "?submitted=1")
+    context.update(form=form, organizations=organization_suggestions())
+    return render(request, "consultations/forms/registration_form.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_status(request, token):
+    try:
+        registration = record_from_token(
+            Registration,
+            token,
+            REGISTRATION_SALT,
+            Registration.objects.select_related("hearing__process", "organization"),
+        )
+    except LinkExpired:
+        return link_expired(request)
+    error = None
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
+            decide_registration(registration, RegistrationStatus.CANCELLED, by=None)
+        except TransitionRefused as refused:
+            error = refused.messages[0]
+        else:
+            return redirect(request.path + "?cancelled=1")
+    return render(
+        request,
+        "consultations/forms/registration_status.html",
+        {
+            "registration": registration,
+            "hearing": registration.hearing,
+            "can_cancel": registration.status in RegistrationStatus.active(),
+            "submitted": "submitted" in request.GET,
+            "cancelled": "cancelled" in request.GET,
+            "error": error,
+        },
+    )
+
+
+# Contribution ----------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def contribute(request, slug):
+    hearing = form_hearing(request, slug)
+    closed = window_message(
+        hearing,
+        hearing.contributions_open,
+        hearing.contributions_close,
+        _("The call for contributions"),
+    )
+    context = {"hearing": hearing, "closed": closed, "body_max": BODY_MAX}
+    if closed:
+        status = 403 if request.method == "POST" else 200
+        return render(request, "consultations/forms/contribution_form.html", context, status=status)
+    form = ContributionForm(hearing=hearing, initial={"language": correspondence_language()})
+    if request.method == "POST" and "preview" in request.POST:
+        # Without JavaScript: show the text as it will look, and the form as typed, unchecked.
+        form = ContributionForm(hearing=hearing, initial=request.POST.dict())
+        context["preview"] = render_markdown(request.POST.get("body", "")[:BODY_MAX])
+    elif request.method == "POST":
+        form = ContributionForm(request.POST, request.FILES, hearing=hearing)
+        if not allow_post(request, "contribute", request.POST.get("author_email", "")):
+            return too_many_posts(request)
+        if form.is_spam():
+            return spam_refused(request, hearing)
+        if form.is_valid():
+            contribution = form.save(commit=False)
+            contribution.correspondence_language = correspondence_language()
+            contribution, _created = submit_contribution(
+                contribution, link=lambda c: site_url(contribution_status_path(c))
+            )
+            return redirect(contribution_status_path(contribution) + "?submitted=1")
+    context.update(form=form, organizations=organization_suggestions())
+    return render(request, "consultations/forms/contribution_form.html", context)
+
+
+@never_cache
+@require_POST
+def markdown_preview(request, slug):
+    """The live preview's HTML, rendered by the one Markdown renderer the public pages use."""
+    get_hearing_for_user(request, slug, Hearing.objects.all())
+    if not allow_post(request, "preview", limit=PREVIEW_POSTS):
+        return too_many_posts(request)
+    html = render_markdown(request.POST.get("body", "")[:BODY_MAX])
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def contribution_status(request, token):
+    try:
+        contribution = record_from_token(
+            Contribution,
+            token,
+            CONTRIBUTION_SALT,
+            Contribution.objects.select_related("hearing__process", "segment", "organization"),
+        )
+    except LinkExpired:
+        return link_expired(request)
+    error = None
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        try:
+            moderate_contribution(contribution, ContributionStatus.WITHDRAWN, by=None)
+        except TransitionRefused as refused:
+            error = refused.messages[0]
+        else:
+            return redirect(request.path + "?withdrawn=1")
+    return render(
+        request,
+        "consultations/forms/contribution_status.html",
+        {
+            "contribution": contribution,
+            "hearing": contribution.hearing,
+            "can_withdraw": contribution.status in ContributionStatus.awaiting_review(),
+            "is_published": contribution.status in ContributionStatus.public(),
+            "submitted": "submitted" in request.GET,
+            "withdrawn": "withdrawn" in request.GET,
+            "error": error,
+        },
+    )
+
+
+def may_download_attachment(user, contribution):
+    """Staff who may view contributions always; everyone else once it is published."""
+    if user.is_staff and user.has_perm("consultations.view_contribution"):
+        return True
+    return contribution.status in ContributionStatus.public()
+
+
+@require_http_methods(["GET", "HEAD"])
+def attachment(request, reference):
+    contribution = get_object_or_404(
+        Contribution.objects.only("reference", "status", "attachment"), reference=reference
+    )
+    if not contribution.attachment or not may_download_attachment(request.user, contribution):
+        raise Http404
+    extension = PurePath(contribution.attachment.name).suffix.lower().lstrip(".")
+    content_type = (
+        CONTENT_TYPES.get(extension) or mimetypes.guess_type(contribution.attachment.name)[0]
+    )
+    try:
+        handle = contribution.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{contribution.reference}.{extension}" if extension else contribution.reference,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response

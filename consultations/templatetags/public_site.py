@@ -1,0 +1,58 @@
+"""Small helpers of the public templates: absolute links built from SITE_URL (never from the
+request's Host header) and the query string of a list page with one parameter changed."""
+
+from django import template
+from django.conf import settings
+
+from consultations.enums import PublicationConsent, UNLanguage
+
+RIGHT_TO_LEFT = {UNLanguage.ARABIC}
+
+register = template.Library()
+
+
+@register.simple_tag
+def absolute_url(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    request = context.get("request")
+    return absolute_url(request.path if request else "/")
+
+
+@register.filter
+def percent_of(value, maximum):
+    """A bar's length in percent of the largest value of its chart."""
+    if not maximum:
+        return 0
+    return round(100 * value / maximum)
+
+
+@register.inclusion_tag("consultations/author.html")
+def author(contribution, link=False):
+    """The author of a contribution as they consented to be shown: name and organization,
+    organization only, or anonymous."""
+    consent = contribution.consent
+    organization = contribution.organization
+    if consent == PublicationConsent.ANONYMOUS or (
+        consent == PublicationConsent.ORGANIZATION and organization is None
+    ):
+        return {"anonymous": True}
+    return {
+        "name": contribution.author_name if consent == PublicationConsent.NAMED else "",
+        "organization": organization,
+        "link": link,
+    }
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, 0)
+
+
+@register.filter
+def text_direction(language, fallback="auto"):
+    """`rtl` for a text in a right-to-left language (Arabic), else `fallback`."""
+    return "rtl" if language in RIGHT_TO_LEFT else fallback

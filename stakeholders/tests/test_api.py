@@ -1,0 +1,151 @@
+"""Organizations and people through the API: public fields for everyone, emails for staff only,
+writes for staff with the model permission."""
+
+import pytest
+
+from stakeholders.enums import StakeholderCategory
+from stakeholders.models import Organization, Person
+from stakeholders.tests.api_support import data_queries, fresh_throttle  # noqa: F401
+from stakeholders.tests.factories import OrganizationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_organizations_are_public_with_their_filters_and_search(client):
+    OrganizationFactory(
+        slug="iom", name="International Organization for Migration", acronym="IOM", country="CH"
+    )
+    OrganizationFactory(
+        slug="kenya", name="Kenya", category=StakeholderCategory.MEMBER_STATE, country="KE"
+    )
+    body = client.get("/api/v1/organizations/iom/").json()
+    assert body == {
+        "url": "http://testserver/api/v1/organizations/iom/",
+        "slug": "iom",
+        "name": "International Organization for Migration",
+        "acronym": "IOM",
+        "category": "civil_society",
+        "country": "CH",
+        "region": "europe",
+        "consultative_status": "not_recorded",
+        "website": "",
+    }
+
+    def slugs(query):
+        return [o["slug"] for o in client.get(f"/api/v1/organizations/?{query}").json()["results"]]
+
+    assert slugs("region=africa") == ["kenya"]
+    assert slugs("category=member_state") == ["kenya"]
+    assert slugs("category=nonsense") == []
+    assert slugs("search=iom") == ["iom"]
+    assert slugs("q=migration") == ["iom"]
+    assert slugs("ordering=-name") == ["kenya", "iom"]
+    assert client.get("/api/v1/organizations/?ordering=website").status_code == 400
+
+
+def test_people_never_show_an_email_to_the_public(client, viewer):
+    PersonFactory(
+        slug="ana",
+        name="Ana Ruiz",
+        email="ana@example.org",
+        organization=OrganizationFactory(slug="iom"),
+    )
+    body = client.get("/api/v1/people/ana/").json()
+    assert "email" not in body
+    assert (body["name"], body["organization"], body["url"]) == (
+        "Ana Ruiz",
+        "iom",
+        "http://testserver/api/v1/people/ana/",
+    )
+    assert "ana@example.org" not in client.get("/api/v1/people/?format=csv").content.decode()
+    assert [
+        p["slug"] for p in client.get("/api/v1/people/?organization=iom").json()["results"]
+    ] == ["ana"]
+    client.force_login(viewer)
+    assert client.get("/api/v1/people/ana/").json()["email"] == "ana@example.org"
+
+
+@pytest.mark.parametrize("rows", [5, 500])
+def test_directory_lists_run_a_fixed_number_of_queries(client, rows):
+    for _n in range(rows):
+        PersonFactory()
+    # 1 count, 2 the page (people with their organization)
+    with data_queries(2):
+        assert client.get("/api/v1/people/").json()["count"] == rows
+    # 1 count, 2 the page
+    with data_queries(2):
+        assert client.get("/api/v1/organizations/").json()["count"] == rows
+
+
+def test_staff_create_an_organization_and_a_person(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        "/api/v1/organizations/",
+        {
+            "slug": "fian",
+            "name": "FIAN International",
+            "category": "civil_society",
+            "country": "DE",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["region"] == "europe"
+    response = client.post(
+        "/api/v1/people/",
+        {"slug": "ana", "name": "Ana Ruiz", "organization": "fian", "email": "ana@example.org"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    assert Person.objects.get().organization.slug == "fian"
+
+
+@pytest.mark.parametrize(
+    ("payload", "errors"),
+    [
+        (
+            {"slug": "dup", "name": "existing org", "category": "civil_society"},
+            {"non_field_errors": ["An organization with this name is already in the register."]},
+        ),
+        (
+            {"slug": "ke", "name": "Kenya", "category": "member_state"},
+            {"non_field_errors": ["A Member State or Observer State needs its country."]},
+        ),
+        (
+            {"slug": "x", "name": "X", "category": "guild"},
+            {"category": ['"guild" is not a valid choice.']},
+        ),
+        (
+            {"slug": "x", "name": "X", "category": "civil_society", "region": "europe"},
+            {"region": ["This field is set by the server and cannot be written."]},
+        ),
+    ],
+)
+def test_bad_organization_writes_change_nothing(client, editor, payload, errors):
+    OrganizationFactory(name="Existing Org")
+    client.force_login(editor)
+    response = client.post("/api/v1/organizations/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert Organization.objects.count() == 1
+
+
+def test_anonymous_and_viewers_cannot_write_the_directory(client, viewer):
+    organization = OrganizationFactory(slug="iom")
+    PersonFactory(slug="ana", organization=organization)
+    assert (
+        client.post("/api/v1/organizations/", {}, content_type="application/json").status_code
+        == 401
+    )
+    assert client.delete("/api/v1/people/ana/").status_code == 401
+    client.force_login(viewer)
+    assert client.delete("/api/v1/people/ana/").status_code == 403
+    assert Person.objects.count() == 1
+
+
+def test_an_organization_people_belong_to_cannot_be_deleted(client, editor):
+    PersonFactory(organization=OrganizationFactory(slug="iom"))
+    client.force_login(editor)
+    response = client.delete("/api/v1/organizations/iom/")
+    assert response.status_code == 409
+    assert Organization.objects.filter(slug="iom").exists()
