@@ -65,7 +65,8 @@ format: $(VENV)/.requirements-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Refresh the French catalogue after changing translatable strings, translate, then compile.
+# Refresh the French and Spanish catalogues after changing translatable strings, translate, then
+# compile.
 messages: $(VENV)/.requirements-dev
-	DJANGO_DEBUG=on $(BIN)/python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=staticfiles
-	DJANGO_DEBUG=on $(BIN)/python manage.py compilemessages -l fr --ignore=.venv
+	DJANGO_DEBUG=on $(BIN)/python manage.py makemessages -l fr -l es --no-location --ignore=.venv --ignore=staticfiles
+	DJANGO_DEBUG=on $(BIN)/python manage.py compilemessages -l fr -l es --ignore=.venv
