@@ -1,7 +1,9 @@
 """One queryset method per public view of the data, so every page asks the same question the
 same way."""
 
+from django.apps import apps
 from django.db import models
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from consultations.enums import ContributionStatus, OutcomeStatus
@@ -75,4 +77,48 @@ class ContributionQuerySet(models.QuerySet):
                 "organization__slug",
             )
             .order_by("-published_at", "-id")
+        )
+
+
+class SegmentQuerySet(models.QuerySet):
+    def with_programme(self, language=None):
+        """Segments with everything shown under them, in one query per kind of row whatever the
+        programme's size: roles with people and organizations, floor interventions,
+        sub-discussions with theirs, key messages. With a `language`, also the translations into
+        it and the published contributions each key message cites (the public pages); without,
+        the texts as written (the API)."""
+        model = apps.get_model
+        roles = model("consultations", "Participation").objects.select_related(
+            "person", "organization"
+        )
+        floor = model("consultations", "Intervention").objects.select_related("organization")
+        sub_discussion, key_message = (
+            model("consultations", "SubDiscussion"),
+            model("consultations", "KeyMessage"),
+        )
+        sub_discussions = sub_discussion.objects.prefetch_related(
+            Prefetch("participations", queryset=roles), Prefetch("interventions", queryset=floor)
+        )
+        key_messages = key_message.objects.all()
+        segments = self.prefetch_related(
+            Prefetch("participations", queryset=roles), Prefetch("interventions", queryset=floor)
+        )
+        if language is not None:
+            cited = (
+                model("consultations", "Contribution")
+                .objects.published()
+                .only("reference", "title", "language")
+                .order_by("reference")
+            )
+            sub_discussions = sub_discussions.prefetch_related(
+                sub_discussion.translations_prefetch(language)
+            )
+            key_messages = key_messages.prefetch_related(
+                key_message.translations_prefetch(language),
+                Prefetch("contributions", queryset=cited, to_attr="cited"),
+            )
+            segments = segments.prefetch_related(self.model.translations_prefetch(language))
+        return segments.prefetch_related(
+            Prefetch("sub_discussions", queryset=sub_discussions),
+            Prefetch("key_messages", queryset=key_messages),
         )

@@ -28,14 +28,10 @@ from consultations.models import (
     Contribution,
     Hearing,
     HearingTranslation,
-    Intervention,
-    KeyMessage,
     KeyMessageTranslation,
-    Participation,
     Process,
     Segment,
     SegmentTranslation,
-    SubDiscussion,
     SubDiscussionTranslation,
 )
 from consultations.statistics import COLUMNS, who_was_heard
@@ -162,33 +158,13 @@ def hearing_list(request):
 
 
 def programme_queryset(language):
-    """A hearing with its whole programme, in a fixed number of queries whatever its size: the
-    hearing, then one query per kind of row below it (segments, sub-discussions, roles, floor
-    interventions, key messages, the published contributions they cite, and the translations into
-    `language`)."""
-    roles = Participation.objects.select_related("person", "organization")
-    floor = Intervention.objects.select_related("organization")
-    cited = Contribution.objects.published().only("reference", "title", "language")
-    key_messages = KeyMessage.objects.prefetch_related(
-        KeyMessage.translations_prefetch(language),
-        Prefetch("contributions", queryset=cited.order_by("reference"), to_attr="cited"),
-    )
-    sub_discussions = SubDiscussion.objects.prefetch_related(
-        SubDiscussion.translations_prefetch(language),
-        Prefetch("participations", queryset=roles),
-        Prefetch("interventions", queryset=floor),
-    )
-    segments = Segment.objects.prefetch_related(
-        Segment.translations_prefetch(language),
-        Prefetch("participations", queryset=roles),
-        Prefetch("interventions", queryset=floor),
-        Prefetch("sub_discussions", queryset=sub_discussions),
-        Prefetch("key_messages", queryset=key_messages),
-    )
+    """A hearing with its whole programme in the interface language, in a fixed number of
+    queries whatever its size (see `SegmentQuerySet.with_programme`)."""
     return Hearing.objects.select_related(
         "process", "supporting_organization", "outcome"
     ).prefetch_related(
-        Hearing.translations_prefetch(language), Prefetch("segments", queryset=segments)
+        Hearing.translations_prefetch(language),
+        Prefetch("segments", queryset=Segment.objects.with_programme(language)),
     )
 
 

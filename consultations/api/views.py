@@ -28,12 +28,9 @@ from consultations.filters import ContributionFilterSet, HearingFilterSet
 from consultations.models import (
     Contribution,
     Hearing,
-    Intervention,
-    Participation,
     Process,
     Registration,
     Segment,
-    SubDiscussion,
 )
 from consultations.services import TransitionRefused, decide_registration, moderate_contribution
 from stakeholders.enums import StakeholderCategory
@@ -45,22 +42,8 @@ def staff_may_view(user, model):
 
 
 def segments_with_programme():
-    """Segments in programme order with everything the API nests under them: one query per kind
-    of row (segments, their roles, floor interventions, sub-discussions with their roles and
-    interventions, key messages). The public page's `programme_queryset` asks the same plus the
-    translations into the interface language; the API serves the texts as written."""
-    roles = Participation.objects.select_related("person", "organization")
-    floor = Intervention.objects.select_related("organization")
-    sub_discussions = SubDiscussion.objects.prefetch_related(
-        Prefetch("participations", queryset=roles),
-        Prefetch("interventions", queryset=floor),
-    )
-    return Segment.objects.select_related("hearing").prefetch_related(
-        Prefetch("participations", queryset=roles),
-        Prefetch("interventions", queryset=floor),
-        Prefetch("sub_discussions", queryset=sub_discussions),
-        "key_messages",
-    )
+    """Segments with everything the API nests under them, the texts as written."""
+    return Segment.objects.with_programme().select_related("hearing")
 
 
 def refused(error):

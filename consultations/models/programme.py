@@ -13,6 +13,7 @@ from consultations.models.constraints import (
     ordered_constraint,
 )
 from consultations.models.texts import HasOutcomeText
+from consultations.querysets import SegmentQuerySet
 
 
 class HasRoles:
@@ -30,7 +31,7 @@ class HasRoles:
         ]
 
 
-class SegmentManager(models.Manager):
+class SegmentManager(models.Manager.from_queryset(SegmentQuerySet)):
     def get_by_natural_key(self, hearing_slug, order):
         return self.get(hearing__slug=hearing_slug, order=order)
 
