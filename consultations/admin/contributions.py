@@ -124,7 +124,7 @@ class ContributionAdmin(ExportActionsMixin, KnownAutocompleteMixin, HistoryAdmin
     list_filter = [ModerationFilter, CampaignFilter, "category", "language", "hearing"]
     list_select_related = ["hearing", "organization"]
     ordering = ["submitted_at", "pk"]
-    search_fields = ["reference", "title", "author_name", "organization__name"]
+    search_fields = ["reference", "title", "author_name", "organization__name", "organization_name"]
     autocomplete_fields = ["hearing", "segment", "organization"]
     readonly_fields = [
         "status",

@@ -360,7 +360,14 @@ class Contribution(models.Model):
             ),
             # A hearing's published contributions and the moderation queue per hearing.
             models.Index(fields=["hearing", "status"], name="contribution_hearing_status"),
-            # The moderation queue: what awaits review, oldest first.
+            # The moderation queue's default view: what awaits review (two statuses), oldest
+            # first, ties by id as the admin orders them; the index walks in that order.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status__in=ContributionStatus.awaiting_review()),
+                name="contribution_awaiting_review",
+            ),
+            # The queue filtered to one status, oldest first.
             models.Index(fields=["status", "submitted_at"], name="contribution_queue"),
             # Campaign groups in the moderation queue: contributions sharing one fingerprint.
             models.Index(fields=["fingerprint", "status"], name="contribution_fingerprint"),
