@@ -151,7 +151,7 @@ def test_hearing_page_says_when_the_window_opens_in_the_venue_time_zone(client):
     )
     page = text_of(client.get(hearing.get_absolute_url()))
     # 08:00 UTC is 09:00 in Geneva in March.
-    assert "Written contributions open on March 1, 2030, 9 a.m. (Europe/Zurich)." in page
+    assert "Written contributions open on 1 March 2030, 09:00 (Europe/Zurich)." in page
 
 
 def test_hearing_page_links_people_organizations_and_outcomes(client, seed):
