@@ -290,7 +290,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "consultations.api.renderers.CSVRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["consultations.api.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "consultations.api.pagination.CappedPageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -36,6 +36,16 @@ def match_organization(text):
     return matches[0] if len(matches) == 1 else None
 
 
+def readable_text(value):
+    """Bytes that are not UTF-8 (a lone surrogate, a stray byte) reach a form as U+FFFD, the
+    replacement character: refused beside the field instead of stored as a garbled name."""
+    if "\ufffd" in value:
+        raise forms.ValidationError(
+            _("This text holds characters that could not be read: please type them again."),
+            code="unreadable",
+        )
+
+
 def checked_document(file):
     """Validate an upload by content and rename it after what it is, so a PDF sent as `x.exe`
     is stored and served as `.pdf`."""
@@ -68,6 +78,9 @@ class PublicForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.instance.hearing = hearing
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(readable_text)
         self.fields["category"].choices = [
             ("", _("Choose a category")),
             *StakeholderCategory.choices,
@@ -79,6 +92,17 @@ class PublicForm(forms.ModelForm):
 
     def is_spam(self):
         return bool(self.data.get("website"))
+
+    def without_database(self):
+        """For the page shown while the database is unavailable: a picker whose choices come
+        from the database offers only what the person chose, which validation already loaded."""
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                chosen = getattr(self, "cleaned_data", {}).get(name)
+                choices = [] if field.empty_label is None else [("", field.empty_label)]
+                if chosen is not None:
+                    choices.append((chosen.pk, field.label_from_instance(chosen)))
+                field.choices = choices
 
     def clean_organization_text(self):
         text = self.cleaned_data["organization_text"].strip()

@@ -35,7 +35,10 @@ def queue_email(template, to, language, context):
     """Write the email now, in the caller's transaction, and send it after commit."""
     subject, text, html = render_email(template, language, context)
     email = OutgoingEmail.objects.create(to=to, subject=subject, text=text, html=html)
-    transaction.on_commit(lambda: deliver(email.pk))
+    # Robust: the record is committed by then, so a failure while sending (even the database
+    # going away) is logged and the email stays queued for send_pending_emails; it must never
+    # turn the committed submission into an error page.
+    transaction.on_commit(lambda: deliver(email.pk), robust=True)
     return email
 
 

@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core import signing
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,6 +42,10 @@ LINK_MAX_AGE = 90 * 24 * 60 * 60
 REGISTRATION_SALT = "consultations.registration-status"
 CONTRIBUTION_SALT = "consultations.contribution-status"
 PREVIEW_POSTS = 60
+# The database failing or timing out while a submission is stored (config.errors answers the
+# same faults with a generic 503 page elsewhere).
+DATABASE_FAULTS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 60
 
 
 # Signed links -------------------------------------------------------------------------------
@@ -127,9 +132,36 @@ def form_hearing(request, slug):
     return get_hearing_for_user(request, slug, Hearing.objects.select_related("process"))
 
 
+def database_unavailable(request, template, context, form):
+    """The form again, as the person filled it, with a sentence asking them to send it again in a
+    minute, and a 503. The submission's transaction was rolled back, so nothing was stored, and
+    config.middleware deletes any upload the request saved. The page renders even while the
+    database stays down: the pickers then fall back to what the request already holds."""
+    form.add_error(
+        None,
+        _(
+            "The service is briefly unavailable: your text is kept below, please send it again "
+            "in a minute."
+        ),
+    )
+    context.update(form=form, unavailable=True)
+    try:
+        context["organizations"] = list(organization_suggestions())
+        response = render(request, template, context, status=503)
+    except (*DATABASE_FAULTS, transaction.TransactionManagementError):
+        form.without_database()
+        context["organizations"] = []
+        response = render(request, template, context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 # Registration ----------------------------------------------------------------------------------
 
 
+# Not one transaction per request: the service's own transaction is the whole submission, so a
+# database fault during it (the commit included) is caught here and the form kept.
+@transaction.non_atomic_requests
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, slug):
@@ -163,6 +195,10 @@ def register(request, slug):
             except SubmissionRefused as refused:
                 for field, errors in refused.message_dict.items():
                     form.add_error(field, errors)
+            except DATABASE_FAULTS:
+                return database_unavailable(
+                    request, "consultations/forms/registration_form.html", context, form
+                )
             else:
                 return redirect(registration_status_path(registration) + "?submitted=1")
     context.update(form=form, organizations=organization_suggestions())
@@ -206,6 +242,7 @@ def registration_status(request, token):
 # Contribution ----------------------------------------------------------------------------------
 
 
+@transaction.non_atomic_requests
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def contribute(request, slug):
@@ -234,9 +271,14 @@ def contribute(request, slug):
         if form.is_valid():
             contribution = form.save(commit=False)
             contribution.correspondence_language = correspondence_language()
-            contribution, _created = submit_contribution(
-                contribution, link=lambda c: site_url(contribution_status_path(c))
-            )
+            try:
+                contribution, _created = submit_contribution(
+                    contribution, link=lambda c: site_url(contribution_status_path(c))
+                )
+            except DATABASE_FAULTS:
+                return database_unavailable(
+                    request, "consultations/forms/contribution_form.html", context, form
+                )
             return redirect(contribution_status_path(contribution) + "?submitted=1")
     context.update(form=form, organizations=organization_suggestions())
     return render(request, "consultations/forms/contribution_form.html", context)

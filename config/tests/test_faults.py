@@ -73,7 +73,10 @@ def test_database_failing_mid_submission_gives_503_and_leaves_nothing(media, tab
     ):
         response = client.post(f"/hearings/{hearing.slug}/contribute/", contribution_data())
     assert response.status_code == 503
-    assert "The site is briefly unavailable" in response.content.decode()
+    # The form again, as typed, with the sentence (consultations.submission_views).
+    page = response.content.decode()
+    assert "The service is briefly unavailable: your text is kept below" in page
+    assert "We recommend regular pathways for migrant workers, and say why at length." in page
     assert Contribution.objects.count() == 0
     assert OutgoingEmail.objects.count() == 0
     assert StatusChange.objects.count() == 0

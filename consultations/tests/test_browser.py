@@ -128,6 +128,7 @@ def test_visitor_switches_to_french_then_to_spanish(seeded_site, page):
     page.wait_for_url(seeded_site + SEED)
     assert page.locator("html").get_attribute("lang") == "es"
     assert "11 de octubre de 2017" in page.locator(".facts").inner_text()
+    assert page.get_by_role("heading", name="Programa y resultados").is_visible()
     assert page.locator('a[hreflang="es"]').get_attribute("aria-current") == "true"
 
 
