@@ -186,6 +186,21 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+if os.environ.get("DJANGO_S3_BUCKET"):
+    # Uploads in an S3-compatible bucket, private: the attachment view streams them.
+    STORAGES["default"] = {
+        "BACKEND": "config.s3storage.RequestS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DJANGO_S3_BUCKET"],
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 # Requests and uploads: a contribution's attachment may be 10 MB; anything larger in memory is
 # streamed to a temporary file, and a form never needs more than a few dozen fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
