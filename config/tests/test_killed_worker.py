@@ -9,7 +9,9 @@ Two moments: before the attachment is saved (waiting for the hearing's row lock 
 `submit_contribution` takes first), and after it (waiting to insert the contribution, once
 `FileField.pre_save` has written the file). In the second case the file stays behind: a process
 killed outright cannot delete it, and the database has no record of it. It is an orphan no
-record points to and that nobody can download; the test states it rather than hide it.
+record points to and that nobody can download; the test states it rather than hide it, and
+`manage.py sweep_orphan_uploads` (tested in consultations/tests/test_sweep_orphan_uploads.py)
+deletes such files once they are an hour old.
 
 PostgreSQL only (SQLite has no row locks across processes). About 10 s. Excluded with
 `-m "not servers"`."""
