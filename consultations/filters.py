@@ -59,9 +59,7 @@ class ContributionFilterSet(django_filters.FilterSet):
     region = LenientChoiceFilter(choices=Region.choices, label=_("Region"))
     language = LenientChoiceFilter(choices=UNLanguage.choices, label=_("Language"))
     country = django_filters.CharFilter(field_name="country", label=_("Country"))
-    organization = django_filters.CharFilter(
-        field_name="organization__slug", label=_("Organization")
-    )
+    organization = django_filters.CharFilter(method="filter_organization", label=_("Organization"))
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
 
     class Meta:
@@ -79,6 +77,9 @@ class ContributionFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_contributions(queryset, value)
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.credited().filter(organization__slug=value)
 
 
 def search_contributions(queryset, value):

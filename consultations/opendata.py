@@ -264,7 +264,7 @@ def tables():
         Table(
             "people",
             _("People who had a role in a hearing; no contact details."),
-            lambda: Person.objects.order_by("pk"),
+            lambda: Person.objects.public().order_by("pk"),
             [
                 ("slug", "slug", _("Identifier used by the other tables.")),
                 ("honorific", "honorific", _("Honorific as written.")),

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from consultations.enums import ContributionStatus, OutcomeStatus
+from consultations.enums import ContributionStatus, OutcomeStatus, PublicationConsent
 
 
 class SlugQuerySet(models.QuerySet):
@@ -51,7 +51,13 @@ class HearingQuerySet(SlugQuerySet):
 
 class ContributionQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status__in=ContributionStatus.public())
+        """What the public may read: published contributions to published hearings."""
+        return self.filter(status__in=ContributionStatus.public(), hearing__published=True)
+
+    def credited(self):
+        """Contributions whose author agreed to show their organization: the only ones that may
+        be found through it (an anonymous author's organization stays private)."""
+        return self.exclude(consent=PublicationConsent.ANONYMOUS)
 
     def get_by_natural_key(self, reference):
         return self.get(reference=reference)

@@ -61,7 +61,7 @@ class OrganizationSitemap(Sitemap):
 
 class PersonSitemap(Sitemap):
     def items(self):
-        return Person.objects.only("slug").order_by("id")
+        return Person.objects.public().only("slug").order_by("id")
 
     def location(self, person):
         return reverse("stakeholders:person", args=[person.slug])

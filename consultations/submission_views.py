@@ -272,12 +272,18 @@ def contribute(request, slug):
             contribution = form.save(commit=False)
             contribution.correspondence_language = correspondence_language()
             try:
-                contribution, _created = submit_contribution(
+                contribution, created = submit_contribution(
                     contribution, link=lambda c: site_url(contribution_status_path(c))
                 )
             except DATABASE_FAULTS:
                 return database_unavailable(
                     request, "consultations/forms/contribution_form.html", context, form
+                )
+            if not created:
+                # A second send of the same text (a double click, a reload): stored once. Its
+                # status link went to the author's email only, never to whoever sent it again.
+                return render(
+                    request, "consultations/forms/already_received.html", {"hearing": hearing}
                 )
             return redirect(contribution_status_path(contribution) + "?submitted=1")
     context.update(form=form, organizations=organization_suggestions())

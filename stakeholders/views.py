@@ -115,7 +115,7 @@ def organization_list(request):
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
     participation_model = Organization._meta.get_field("participations").related_model
-    contributions = organization.contributions.published()
+    contributions = organization.contributions.published().credited()
     return render(
         request,
         "stakeholders/organization_detail.html",
@@ -139,7 +139,7 @@ def organization_detail(request, slug):
 
 @public_page
 def person_detail(request, slug):
-    person = get_object_or_404(Person.objects.select_related("organization"), slug=slug)
+    person = get_object_or_404(Person.objects.public().select_related("organization"), slug=slug)
     participation_model = Person._meta.get_field("participations").related_model
     return render(
         request,

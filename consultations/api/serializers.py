@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
@@ -222,7 +223,9 @@ class ContributionSerializer(CountryFieldMixin, serializers.HyperlinkedModelSeri
     author_name = serializers.SerializerMethodField()
     organization = serializers.SerializerMethodField()
     organization_name = serializers.SerializerMethodField()
-    attachment = serializers.FileField(read_only=True, use_url=True)
+    attachment = serializers.SerializerMethodField(
+        help_text=_("Download link of the attached document, if any.")
+    )
 
     class Meta:
         model = Contribution
@@ -248,6 +251,15 @@ class ContributionSerializer(CountryFieldMixin, serializers.HyperlinkedModelSeri
 
     def shows_author(self, contribution):
         return contribution.consent == PublicationConsent.NAMED
+
+    def get_attachment(self, contribution) -> str | None:
+        """The app's own download view, which checks who may read the file; never the storage's
+        address (a private bucket, or /media/, which the site does not serve)."""
+        if not contribution.attachment:
+            return None
+        url = reverse("consultations:attachment", args=[contribution.reference])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
     def shows_organization(self, contribution):
         return contribution.consent in {PublicationConsent.NAMED, PublicationConsent.ORGANIZATION}

@@ -349,6 +349,8 @@ class Contribution(models.Model):
             ),
         ]
         indexes = [
+            # The public lists below carry the hearing (INCLUDE, PostgreSQL only) so that their
+            # counts, which keep only contributions to published hearings, stay index-only scans.
             # /contributions/ and the API list: published contributions, newest first, the id
             # breaking ties (ContributionQuerySet.for_list), so that a deep page walks the index
             # in order instead of sorting what it skips.
@@ -356,6 +358,7 @@ class Contribution(models.Model):
                 F("published_at").desc(),
                 F("id").desc(),
                 condition=Q(status=ContributionStatus.PUBLISHED),
+                include=["hearing"],
                 name="contribution_pub_recent",
             ),
             # A hearing's published contributions and the moderation queue per hearing.
@@ -378,6 +381,7 @@ class Contribution(models.Model):
                 F("published_at").desc(),
                 F("id").desc(),
                 condition=Q(status=ContributionStatus.PUBLISHED),
+                include=["hearing"],
                 name="contribution_pub_category_id",
             ),
             # /contributions/?hearing=… and a hearing's page: its published ones, newest first.
@@ -394,6 +398,7 @@ class Contribution(models.Model):
                 F("published_at").desc(),
                 F("id").desc(),
                 condition=Q(status=ContributionStatus.PUBLISHED),
+                include=["hearing"],
                 name="contribution_pub_region",
             ),
             # /contributions/?language=…: published ones in a language, newest first.
@@ -402,6 +407,7 @@ class Contribution(models.Model):
                 F("published_at").desc(),
                 F("id").desc(),
                 condition=Q(status=ContributionStatus.PUBLISHED),
+                include=["hearing"],
                 name="contribution_pub_language",
             ),
         ]

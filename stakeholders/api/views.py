@@ -44,8 +44,14 @@ class PersonViewSet(viewsets.ModelViewSet):
     ordering_fields = ["name"]
     ordering = ["name"]
 
-    def get_serializer_class(self):
+    def is_staff_reader(self):
         user = self.request.user
-        if user.is_staff and user.has_perm("stakeholders.view_person"):
-            return StaffPersonSerializer
-        return PersonSerializer
+        return user.is_staff and user.has_perm("stakeholders.view_person")
+
+    def get_queryset(self):
+        """The public sees people with a role at a published hearing; staff see everyone."""
+        queryset = super().get_queryset()
+        return queryset if self.is_staff_reader() else queryset.public()
+
+    def get_serializer_class(self):
+        return StaffPersonSerializer if self.is_staff_reader() else PersonSerializer

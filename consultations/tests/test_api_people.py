@@ -1,0 +1,64 @@
+"""People through the API: the public sees those with a role at a published hearing, never an
+email; staff see everyone. (In consultations' tests because a role is a consultations record.)"""
+
+import pytest
+
+from consultations.tests.factories import HearingFactory, ParticipationFactory, SegmentFactory
+from stakeholders.tests.api_support import data_queries, fresh_throttle  # noqa: F401
+from stakeholders.tests.factories import OrganizationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def with_role(person, published=True):
+    segment = SegmentFactory(hearing=HearingFactory(published=published))
+    ParticipationFactory(person=person, segment=segment)
+    return person
+
+
+def test_people_never_show_an_email_to_the_public(client, viewer):
+    with_role(
+        PersonFactory(
+            slug="ana",
+            name="Ana Ruiz",
+            email="ana@example.org",
+            organization=OrganizationFactory(slug="iom"),
+        )
+    )
+    body = client.get("/api/v1/people/ana/").json()
+    assert "email" not in body
+    assert (body["name"], body["organization"], body["url"]) == (
+        "Ana Ruiz",
+        "iom",
+        "http://testserver/api/v1/people/ana/",
+    )
+    assert "ana@example.org" not in client.get("/api/v1/people/?format=csv").content.decode()
+    assert [
+        p["slug"] for p in client.get("/api/v1/people/?organization=iom").json()["results"]
+    ] == ["ana"]
+    client.force_login(viewer)
+    assert client.get("/api/v1/people/ana/").json()["email"] == "ana@example.org"
+
+
+def test_people_of_draft_programmes_stay_private_until_the_hearing_is_published(client, viewer):
+    with_role(PersonFactory(slug="drafted"), published=False)
+    PersonFactory(slug="no-role")
+    assert client.get("/api/v1/people/drafted/").status_code == 404
+    assert client.get("/api/v1/people/").json()["count"] == 0
+    assert client.get("/people/drafted/").status_code == 404
+    assert client.get("/people/no-role/").status_code == 404
+    assert "/people/drafted/" not in client.get("/sitemap.xml").content.decode()
+    client.force_login(viewer)
+    assert client.get("/api/v1/people/").json()["count"] == 2
+
+
+@pytest.mark.parametrize("rows", [5, 200])
+def test_people_list_runs_a_fixed_number_of_queries(client, rows):
+    hearing = HearingFactory()
+    segment = SegmentFactory(hearing=hearing)
+    for _n in range(rows):
+        ParticipationFactory(segment=segment)
+        ParticipationFactory(segment=segment, person=PersonFactory())
+    # 1 count, 2 the page (people with their organization)
+    with data_queries(2):
+        assert client.get("/api/v1/people/").json()["count"] == 2 * rows
