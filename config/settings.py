@@ -313,7 +313,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "consultations.api.pagination.CappedPageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
         "consultations.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["consultations.api.throttling.AnonymousThrottle"],

@@ -7,13 +7,18 @@ import django_filters
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.enums import HearingStatus, UNLanguage
-from consultations.models import Contribution, Hearing
+from consultations.enums import (
+    ContributionStatus,
+    HearingStatus,
+    RegistrationStatus,
+    SegmentKind,
+    UNLanguage,
+)
+from consultations.models import Contribution, Hearing, Process, Registration, Segment
 from stakeholders.enums import Region, StakeholderCategory
-from stakeholders.filters import LenientChoiceFilter, search_words
+from stakeholders.filters import LenientChoiceFilter, every_word_in, search_words
 
 
 class WholeNumberFilter(django_filters.CharFilter):
@@ -32,24 +37,41 @@ class WholeNumberFilter(django_filters.CharFilter):
         return super().filter(qs, int(value))
 
 
+class SearchFilter(django_filters.CharFilter):
+    """`q`, the one search of a list, page and API alike: every word in one of `fields`."""
+
+    def __init__(self, *args, fields, **kwargs):
+        self.fields = fields
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return every_word_in(qs, value or "", self.fields)
+
+
+class ProcessFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=["title", "code"])
+
+    class Meta:
+        model = Process
+        fields = ["q"]
+
+
 class HearingFilterSet(django_filters.FilterSet):
     process = django_filters.CharFilter(field_name="process__slug", label=_("Process"))
     year = WholeNumberFilter(field_name="date__year", largest=9999, label=_("Year"))
     status = django_filters.CharFilter(method="filter_status", label=_("Status"))
+    q = SearchFilter(fields=["title", "venue", "city", "organizer"])
 
     class Meta:
         model = Hearing
-        fields = ["process", "year", "status"]
+        fields = ["process", "year", "status", "q"]
 
     def filter_status(self, queryset, name, value):
-        today = timezone.localdate()
-        if value == HearingStatus.UPCOMING:
-            return queryset.filter(date__gt=today)
-        if value == HearingStatus.ONGOING:
-            return queryset.filter(date=today)
-        if value == HearingStatus.PAST:
-            return queryset.filter(date__lt=today)
-        return queryset.none()
+        """Upcoming, today or past at each hearing's venue (`HearingQuerySet.in_status`)."""
+        if value not in HearingStatus.values:
+            return queryset.none()
+        return queryset.in_status(value)
 
 
 class ContributionFilterSet(django_filters.FilterSet):
@@ -80,6 +102,37 @@ class ContributionFilterSet(django_filters.FilterSet):
 
     def filter_organization(self, queryset, name, value):
         return queryset.credited().filter(organization__slug=value)
+
+
+class StaffContributionFilterSet(ContributionFilterSet):
+    """The public filters, and the status for staff, who see every contribution."""
+
+    status = LenientChoiceFilter(choices=ContributionStatus.choices, label=_("Status"))
+
+    class Meta(ContributionFilterSet.Meta):
+        fields = [*ContributionFilterSet.Meta.fields, "status"]
+
+
+class SegmentFilterSet(django_filters.FilterSet):
+    hearing = django_filters.CharFilter(field_name="hearing__slug", label=_("Hearing"))
+    kind = LenientChoiceFilter(choices=SegmentKind.choices, label=_("Kind"))
+    # Titles only: a summary is outcome text, which a search must not reveal before it is public.
+    q = SearchFilter(fields=["title"])
+
+    class Meta:
+        model = Segment
+        fields = ["hearing", "kind", "q"]
+
+
+class RegistrationFilterSet(django_filters.FilterSet):
+    hearing = django_filters.CharFilter(field_name="hearing__slug", label=_("Hearing"))
+    status = LenientChoiceFilter(choices=RegistrationStatus.choices, label=_("Status"))
+    category = LenientChoiceFilter(choices=StakeholderCategory.choices, label=_("Category"))
+    q = SearchFilter(fields=["name", "email", "organization_name", "organization__name"])
+
+    class Meta:
+        model = Registration
+        fields = ["hearing", "status", "category", "q"]
 
 
 def search_contributions(queryset, value):

@@ -19,7 +19,6 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.enums import OutcomeStatus, PublicationConsent
 from consultations.exports import text_cell
 from consultations.models import (
     Contribution,
@@ -32,6 +31,7 @@ from consultations.models import (
     Segment,
     SubDiscussion,
 )
+from consultations.rules import credit
 from stakeholders.models import Organization, Person
 
 CHUNK_ROWS = 250
@@ -65,16 +65,25 @@ def published_hearings():
 
 
 def public_author(row):
-    """The author's name under the `named` consent only, the organization under `named` or
-    `organization`; the consent itself is not published."""
-    consent = row.pop("_consent")
-    typed = row.pop("_organization_typed", "")
-    if consent != PublicationConsent.NAMED:
-        row["author_name"] = ""
-    if consent == PublicationConsent.ANONYMOUS:
-        row["organization"] = row["organization_name"] = ""
-    elif not row["organization_name"]:
-        row["organization_name"] = typed or ""
+    """The author as the public pages show them (`rules.credit`); the consent itself and the
+    typed organization name are not columns of their own."""
+    shown = credit(
+        row.pop("_consent"),
+        row["author_name"],
+        row["organization"],
+        row["organization_name"],
+        row.pop("_organization_typed"),
+    )
+    row["author_name"] = shown.name
+    row["organization"] = shown.organization_slug
+    row["organization_name"] = shown.organization_name
+    return row
+
+
+def public_summary(row):
+    """A summary is outcome text: published with the hearing's outcome, empty before."""
+    if not row.pop("_texts_public"):
+        row["summary"] = ""
     return row
 
 
@@ -102,14 +111,12 @@ def contribution_columns():
         ),
         ("body", "body", _("The text, in Markdown.")),
         ("_consent", "consent", ""),
+        ("_organization_typed", "organization_name", ""),
     ]
-    if any(f.name == "organization_name" for f in Contribution._meta.concrete_fields):
-        columns.append(("_organization_typed", "organization_name", ""))
     return columns
 
 
 def tables():
-    hearing_public = Q(hearing__published=True)
     in_public_segment = Q(segment__hearing__published=True) | Q(
         sub_discussion__segment__hearing__published=True
     )
@@ -156,8 +163,10 @@ def tables():
         Table(
             "segments",
             _("The programme of each hearing: segments in order."),
-            lambda: Segment.objects.filter(hearing_public).order_by(
-                "hearing__date", "hearing_id", "order"
+            lambda: (
+                Segment.objects.public()
+                .with_texts_shown()
+                .order_by("hearing__date", "hearing_id", "order")
             ),
             [
                 ("id", "id", _("Identifier used by the other tables.")),
@@ -165,26 +174,37 @@ def tables():
                 ("order", "order", _("Place in the programme, from 1.")),
                 ("kind", "kind", _("opening, panel, interactive, remarks or closing.")),
                 ("title", "title", _("Title.")),
-                ("summary", "summary", _("Summary, paragraphs separated by an empty line.")),
+                (
+                    "summary",
+                    "summary",
+                    _(
+                        "Summary, paragraphs separated by an empty line, once the hearing's "
+                        "outcome is published."
+                    ),
+                ),
                 ("language", "language", _("Language of the summary (ISO 639-1).")),
                 ("start_time", "start_time", _("Start time at the venue, if known.")),
                 ("end_time", "end_time", _("End time at the venue, if known.")),
+                ("_texts_public", "texts_public", ""),
             ],
+            clean=public_summary,
         ),
         Table(
             "sub_discussions",
             _("Discussions inside a segment, such as regional ones."),
-            lambda: SubDiscussion.objects.filter(segment__hearing__published=True).order_by(
-                "segment_id", "order"
+            lambda: (
+                SubDiscussion.objects.public().with_texts_shown().order_by("segment_id", "order")
             ),
             [
                 ("id", "id", _("Identifier used by the other tables.")),
                 ("segment", "segment_id", _("Id of the segment.")),
                 ("order", "order", _("Place in the segment, from 1.")),
                 ("title", "title", _("Title.")),
-                ("summary", "summary", _("Summary.")),
+                ("summary", "summary", _("Summary, once the hearing's outcome is published.")),
                 ("language", "language", _("Language of the summary (ISO 639-1).")),
+                ("_texts_public", "texts_public", ""),
             ],
+            clean=public_summary,
         ),
         Table(
             "participants",
@@ -223,9 +243,7 @@ def tables():
         Table(
             "key_messages",
             _("Key messages of each segment."),
-            lambda: KeyMessage.objects.filter(segment__hearing__published=True).order_by(
-                "segment_id", "order"
-            ),
+            lambda: KeyMessage.objects.public().order_by("segment_id", "order"),
             [
                 ("segment", "segment_id", _("Id of the segment.")),
                 ("order", "order", _("Place in the segment.")),
@@ -236,9 +254,7 @@ def tables():
         Table(
             "outcomes",
             _("Published outcome documents (summaries) of hearings."),
-            lambda: Outcome.objects.filter(hearing_public, status=OutcomeStatus.PUBLISHED).order_by(
-                "pk"
-            ),
+            lambda: Outcome.objects.published().order_by("pk"),
             [
                 ("hearing", "hearing__slug", _("Slug of the hearing.")),
                 ("title", "title", _("Title.")),
@@ -276,11 +292,7 @@ def tables():
         Table(
             "contributions",
             _("Published written contributions."),
-            lambda: (
-                Contribution.objects.published()
-                .filter(hearing_public)
-                .order_by("published_at", "pk")
-            ),
+            lambda: Contribution.objects.published().order_by("published_at", "pk"),
             contribution_columns(),
             clean=public_author,
         ),

@@ -3,10 +3,22 @@ same way."""
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Prefetch
-from django.utils import timezone
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Value
 
-from consultations.enums import ContributionStatus, OutcomeStatus, PublicationConsent
+from consultations.enums import (
+    ContributionStatus,
+    HearingStatus,
+    OutcomeStatus,
+    PublicationConsent,
+)
+from consultations.rules import status_condition
+
+
+def outcome_public(hearing="hearing__"):
+    """The condition under which a hearing's outcome texts (segment and sub-discussion summaries,
+    key messages, the outcome document) are public, seen from a row `hearing` leads to: the
+    hearing is published and so is its outcome."""
+    return Q(**{f"{hearing}published": True, f"{hearing}outcome__status": OutcomeStatus.PUBLISHED})
 
 
 class SlugQuerySet(models.QuerySet):
@@ -18,13 +30,22 @@ class HearingQuerySet(SlugQuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def in_status(self, *statuses, now=None):
+        """Hearings upcoming, today or past as judged at each venue (`rules.hearing_status`), as
+        one condition in SQL (`rules.status_condition`)."""
+        return self.filter(status_condition(statuses, now))
+
     def upcoming(self):
-        """Published hearings from today on, soonest first."""
-        return self.published().filter(date__gte=timezone.localdate()).order_by("date", "title")
+        """Published hearings not yet over at their venue (today's included), soonest first."""
+        return (
+            self.published()
+            .in_status(HearingStatus.UPCOMING, HearingStatus.ONGOING)
+            .order_by("date", "title")
+        )
 
     def past(self):
-        """Published hearings before today, most recent first."""
-        return self.published().filter(date__lt=timezone.localdate()).order_by("-date", "title")
+        """Published hearings over at their venue, most recent first."""
+        return self.published().in_status(HearingStatus.PAST).order_by("-date", "title")
 
     def for_cards(self):
         """What a hearing card shows (home page, hearing list): its process, its windows and
@@ -46,7 +67,8 @@ class HearingQuerySet(SlugQuerySet):
         )
 
     def with_published_outcome(self):
-        return self.filter(outcome__status=OutcomeStatus.PUBLISHED)
+        """Hearings whose outcome texts the public may read."""
+        return self.filter(outcome_public(hearing=""))
 
 
 class ContributionQuerySet(models.QuerySet):
@@ -76,6 +98,7 @@ class ContributionQuerySet(models.QuerySet):
                 "category",
                 "consent",
                 "author_name",
+                "organization_name",
                 "published_at",
                 "hearing__title",
                 "hearing__slug",
@@ -87,12 +110,24 @@ class ContributionQuerySet(models.QuerySet):
 
 
 class SegmentQuerySet(models.QuerySet):
-    def with_programme(self, language=None):
+    def public(self):
+        """Segments of published hearings: the programme, without deciding on its texts."""
+        return self.filter(hearing__published=True)
+
+    def with_texts_shown(self, public=True):
+        """Each segment with `texts_public`: whether its summary, its sub-discussions' summaries
+        and its key messages may be shown. For the public, once the hearing's outcome is
+        published; staff (`public=False`) also read the drafts."""
+        shown = ExpressionWrapper(outcome_public(), BooleanField()) if public else Value(True)
+        return self.annotate(texts_public=shown)
+
+    def with_programme(self, language=None, public=True):
         """Segments with everything shown under them, in one query per kind of row whatever the
         programme's size: roles with people and organizations, floor interventions,
         sub-discussions with theirs, key messages. With a `language`, also the translations into
         it and the published contributions each key message cites (the public pages); without,
-        the texts as written (the API)."""
+        the texts as written (the API). For the `public`, key messages only once the outcome is
+        published, and `texts_public` on each segment (see `with_texts_shown`)."""
         model = apps.get_model
         roles = model("consultations", "Participation").objects.select_related(
             "person", "organization"
@@ -105,8 +140,8 @@ class SegmentQuerySet(models.QuerySet):
         sub_discussions = sub_discussion.objects.prefetch_related(
             Prefetch("participations", queryset=roles), Prefetch("interventions", queryset=floor)
         )
-        key_messages = key_message.objects.all()
-        segments = self.prefetch_related(
+        key_messages = key_message.objects.public() if public else key_message.objects.all()
+        segments = self.with_texts_shown(public).prefetch_related(
             Prefetch("participations", queryset=roles), Prefetch("interventions", queryset=floor)
         )
         if language is not None:
@@ -127,4 +162,22 @@ class SegmentQuerySet(models.QuerySet):
         return segments.prefetch_related(
             Prefetch("sub_discussions", queryset=sub_discussions),
             Prefetch("key_messages", queryset=key_messages),
+        )
+
+
+class KeyMessageQuerySet(models.QuerySet):
+    def public(self):
+        """Key messages are outcome text: public once the hearing's outcome is published."""
+        return self.filter(outcome_public("segment__hearing__"))
+
+
+class SubDiscussionQuerySet(models.QuerySet):
+    def public(self):
+        """Sub-discussions of published hearings; their summaries follow the outcome
+        (`SegmentQuerySet.with_texts_shown`)."""
+        return self.filter(segment__hearing__published=True)
+
+    def with_texts_shown(self):
+        return self.annotate(
+            texts_public=ExpressionWrapper(outcome_public("segment__hearing__"), BooleanField())
         )

@@ -8,7 +8,7 @@ from datetime import timedelta
 from functools import reduce
 from operator import or_
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -198,6 +198,16 @@ DUPLICATE_EMAIL = _("This email address is already registered for this hearing."
 RESUBMISSION_SECONDS = 10 * 60
 
 
+WINDOW_CLOSED = _("This form is closed: it takes submissions only while its window is open.")
+
+
+def check_window_open(window):
+    """The form's window is checked again under the hearing's lock, where the submission is
+    stored: a form shown a second before the window closed is not a way in after it."""
+    if not window.is_open():
+        raise SubmissionRefused({NON_FIELD_ERRORS: [WINDOW_CLOSED]}, code="window_closed")
+
+
 def active_registrations(hearing):
     return Registration.objects.filter(hearing=hearing, status__in=RegistrationStatus.active())
 
@@ -211,6 +221,7 @@ def submit_registration(registration, link):
     builds the signed status link for the confirmation email."""
     hearing = Hearing.objects.select_for_update().get(pk=registration.hearing_id)
     registration.hearing = hearing
+    check_window_open(hearing.registration_window)
     full = hearing.capacity is not None and active_registrations(hearing).count() >= (
         hearing.capacity
     )
@@ -243,6 +254,7 @@ def submit_contribution(contribution, link):
     `(contribution, created)`. The hearing is locked so the check and the insert are one step."""
     hearing = Hearing.objects.select_for_update().get(pk=contribution.hearing_id)
     contribution.hearing = hearing
+    check_window_open(hearing.contribution_window)
     contribution.fingerprint = body_fingerprint(contribution.body)
     earlier = (
         Contribution.objects.filter(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consultations.access import contribution_for, hearing_for
 from consultations.enums import ContributionStatus, InterfaceLanguage, RegistrationStatus
 from consultations.forms import (
     BODY_MAX,
@@ -36,7 +37,6 @@ from consultations.services import (
     submit_registration,
 )
 from consultations.validators import CONTENT_TYPES
-from consultations.views import get_hearing_for_user
 
 LINK_MAX_AGE = 90 * 24 * 60 * 60
 REGISTRATION_SALT = "consultations.registration-status"
@@ -95,20 +95,20 @@ def local_moment(hearing, moment):
     return f"{formats.date_format(local, 'j F Y, H:i')} ({hearing.time_zone})"
 
 
-def window_message(hearing, opens, closes, what):
+def window_message(hearing, window, what):
     """Why a form is closed, in the hearing's time zone; None while it is open."""
-    now = timezone.now()
-    if opens is not None and closes is not None and opens <= now < closes:
+    state = window.state()
+    if state == "open":
         return None
-    if opens is not None and now < opens:
+    if state == "upcoming":
         return _("%(what)s opens on %(moment)s.") % {
             "what": what,
-            "moment": local_moment(hearing, opens),
+            "moment": local_moment(hearing, window.opens),
         }
-    if closes is not None and now >= closes:
+    if state == "closed":
         return _("%(what)s closed on %(moment)s.") % {
             "what": what,
-            "moment": local_moment(hearing, closes),
+            "moment": local_moment(hearing, window.closes),
         }
     return _("%(what)s is not open for this hearing.") % {"what": what}
 
@@ -129,7 +129,7 @@ def spam_refused(request, hearing):
 
 
 def form_hearing(request, slug):
-    return get_hearing_for_user(request, slug, Hearing.objects.select_related("process"))
+    return hearing_for(request, slug, Hearing.objects.select_related("process"))
 
 
 def database_unavailable(request, template, context, form):
@@ -166,9 +166,7 @@ def database_unavailable(request, template, context, form):
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, slug):
     hearing = form_hearing(request, slug)
-    closed = window_message(
-        hearing, hearing.registration_opens, hearing.registration_closes, _("Registration")
-    )
+    closed = window_message(hearing, hearing.registration_window, _("Registration"))
     context = {
         "hearing": hearing,
         "closed": closed,
@@ -247,12 +245,7 @@ def registration_status(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def contribute(request, slug):
     hearing = form_hearing(request, slug)
-    closed = window_message(
-        hearing,
-        hearing.contributions_open,
-        hearing.contributions_close,
-        _("The call for contributions"),
-    )
+    closed = window_message(hearing, hearing.contribution_window, _("The call for contributions"))
     context = {"hearing": hearing, "closed": closed, "body_max": BODY_MAX}
     if closed:
         status = 403 if request.method == "POST" else 200
@@ -275,17 +268,22 @@ def contribute(request, slug):
                 contribution, created = submit_contribution(
                     contribution, link=lambda c: site_url(contribution_status_path(c))
                 )
+            except SubmissionRefused as refused:
+                for field, errors in refused.message_dict.items():
+                    form.add_error(field, errors)
             except DATABASE_FAULTS:
                 return database_unavailable(
                     request, "consultations/forms/contribution_form.html", context, form
                 )
-            if not created:
-                # A second send of the same text (a double click, a reload): stored once. Its
-                # status link went to the author's email only, never to whoever sent it again.
-                return render(
-                    request, "consultations/forms/already_received.html", {"hearing": hearing}
-                )
-            return redirect(contribution_status_path(contribution) + "?submitted=1")
+            else:
+                if not created:
+                    # A second send of the same text (a double click, a reload): stored once.
+                    # Its status link went to the author's email only, never to whoever sent
+                    # it again.
+                    return render(
+                        request, "consultations/forms/already_received.html", {"hearing": hearing}
+                    )
+                return redirect(contribution_status_path(contribution) + "?submitted=1")
     context.update(form=form, organizations=organization_suggestions())
     return render(request, "consultations/forms/contribution_form.html", context)
 
@@ -294,7 +292,7 @@ def contribute(request, slug):
 @require_POST
 def markdown_preview(request, slug):
     """The live preview's HTML, rendered by the one Markdown renderer the public pages use."""
-    get_hearing_for_user(request, slug, Hearing.objects.all())
+    hearing_for(request, slug, Hearing.objects.all())
     if not allow_post(request, "preview", limit=PREVIEW_POSTS):
         return too_many_posts(request)
     html = render_markdown(request.POST.get("body", "")[:BODY_MAX])
@@ -336,19 +334,14 @@ def contribution_status(request, token):
     )
 
 
-def may_download_attachment(user, contribution):
-    """Staff who may view contributions always; everyone else once it is published."""
-    if user.is_staff and user.has_perm("consultations.view_contribution"):
-        return True
-    return contribution.status in ContributionStatus.public()
-
-
 @require_http_methods(["GET", "HEAD"])
 def attachment(request, reference):
-    contribution = get_object_or_404(
-        Contribution.objects.only("reference", "status", "attachment"), reference=reference
+    """A contribution's file, to whoever may read the contribution (`access.contribution_for`):
+    the public once it is published to a published hearing, staff always."""
+    contribution = contribution_for(
+        request, reference, Contribution.objects.only("reference", "status", "attachment")
     )
-    if not contribution.attachment or not may_download_attachment(request.user, contribution):
+    if not contribution.attachment:
         raise Http404
     extension = PurePath(contribution.attachment.name).suffix.lower().lstrip(".")
     content_type = (

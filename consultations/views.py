@@ -6,7 +6,7 @@ Anonymous pages touch neither the session nor the CSRF token, so they set no coo
 at once) and answers a matching `If-None-Match` with 304."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -15,13 +15,13 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import conditional_page, require_safe
 
+from consultations.access import hearing_for, outcome_texts_shown, staff_may_view_page
 from consultations.enums import HearingStatus, UNLanguage
 from consultations.filters import ContributionFilterSet, HearingFilterSet
 from consultations.models import (
@@ -34,6 +34,7 @@ from consultations.models import (
     SegmentTranslation,
     SubDiscussionTranslation,
 )
+from consultations.rules import Window
 from consultations.statistics import COLUMNS, who_was_heard
 from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.views import select_field
@@ -45,14 +46,6 @@ def public_page(view):
     """A page anyone may read: GET or HEAD only, with an ETag of its content. It only reads, so
     it runs outside ATOMIC_REQUESTS' transaction (no savepoint round trips)."""
     return transaction.non_atomic_requests(require_safe(conditional_page(view)))
-
-
-def is_staff_viewer(request):
-    """Staff may preview what is not published yet. A request without a session cookie is
-    anonymous: answering that without opening the session keeps `Vary: Cookie` off the page."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return False
-    return request.user.is_staff and request.user.has_perm("consultations.view_hearing")
 
 
 def optional_url(name, *args):
@@ -77,41 +70,40 @@ def home(request):
 
 
 @dataclass
-class Window:
+class WindowCall:
     """A registration or contribution window as a visitor sees it at this moment."""
 
     kind: str
-    opens: datetime | None
-    closes: datetime | None
-    is_open: bool
+    window: Window
     url: str | None
 
-    @property
+    @cached_property
     def state(self):
-        now = timezone.now()
-        if self.is_open:
-            return "open"
-        if self.opens and now < self.opens:
-            return "upcoming"
-        if self.closes and now >= self.closes:
-            return "closed"
-        return "none"
+        return self.window.state()
+
+    @property
+    def is_open(self):
+        return self.state == "open"
+
+    @property
+    def opens(self):
+        return self.window.opens
+
+    @property
+    def closes(self):
+        return self.window.closes
 
 
 def windows_of(hearing):
     return [
-        Window(
+        WindowCall(
             "registration",
-            hearing.registration_opens,
-            hearing.registration_closes,
-            hearing.accepts_registrations(),
+            hearing.registration_window,
             optional_url("consultations:register", hearing.slug),
         ),
-        Window(
+        WindowCall(
             "contribution",
-            hearing.contributions_open,
-            hearing.contributions_close,
-            hearing.accepts_contributions(),
+            hearing.contribution_window,
             optional_url("consultations:contribute", hearing.slug),
         ),
     ]
@@ -157,40 +149,29 @@ def hearing_list(request):
     )
 
 
-def programme_queryset(language):
+def programme_queryset(request, language):
     """A hearing with its whole programme in the interface language, in a fixed number of
-    queries whatever its size (see `SegmentQuerySet.with_programme`)."""
+    queries whatever its size (see `SegmentQuerySet.with_programme`): the outcome texts as the
+    public may read them, or as staff previewing them do."""
+    public = not staff_may_view_page(request, Hearing)
     return Hearing.objects.select_related(
         "process", "supporting_organization", "outcome"
     ).prefetch_related(
         Hearing.translations_prefetch(language),
-        Prefetch("segments", queryset=Segment.objects.with_programme(language)),
+        Prefetch("segments", queryset=Segment.objects.with_programme(language, public=public)),
     )
-
-
-def get_hearing_for_user(request, slug, queryset):
-    """Published hearings are public; staff may also preview unpublished ones. Anyone else gets a
-    404, as if the hearing did not exist."""
-    if not is_staff_viewer(request):
-        queryset = queryset.published()
-    return get_object_or_404(queryset, slug=slug)
-
-
-def outcome_is_public(hearing):
-    outcome = getattr(hearing, "outcome", None)
-    return outcome is not None and outcome.is_published
 
 
 @public_page
 def hearing_detail(request, slug):
-    hearing = get_hearing_for_user(request, slug, programme_queryset(get_language()))
+    hearing = hearing_for(request, slug, programme_queryset(request, get_language()))
     return render(
         request,
         "consultations/hearing_detail.html",
         {
             "hearing": hearing,
             "windows": windows_of(hearing),
-            "outcome_published": outcome_is_public(hearing),
+            "outcome_published": outcome_texts_shown(request, hearing),
         },
     )
 
@@ -218,8 +199,8 @@ def hearing_outcomes(request, slug):
     languages the texts are stored in), else the interface language."""
     asked = request.GET.get("language", "")
     language = asked if asked in UNLanguage.values else get_language()
-    hearing = get_hearing_for_user(request, slug, programme_queryset(language))
-    if not outcome_is_public(hearing) and not is_staff_viewer(request):
+    hearing = hearing_for(request, slug, programme_queryset(request, language))
+    if not outcome_texts_shown(request, hearing):
         raise Http404("The outcome of this hearing is not published.")
     return render(
         request,
@@ -235,7 +216,7 @@ def hearing_outcomes(request, slug):
 
 @public_page
 def hearing_statistics(request, slug):
-    hearing = get_hearing_for_user(
+    hearing = hearing_for(
         request,
         slug,
         Hearing.objects.select_related("process").only(
@@ -277,7 +258,7 @@ def contribution_list(request):
     ]
     hearing_slug = request.GET.get("hearing", "")
     if hearing_slug:
-        segments = Segment.objects.filter(hearing__slug=hearing_slug, hearing__published=True)
+        segments = Segment.objects.public().filter(hearing__slug=hearing_slug)
         fields.append(
             select_field(
                 request,

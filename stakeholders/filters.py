@@ -15,6 +15,16 @@ def search_words(value):
     return " ".join(value.split())[:MAX_SEARCH_LENGTH]
 
 
+def every_word_in(queryset, value, fields):
+    """Rows in which each word of the search appears in one of `fields`, in any case."""
+    for word in search_words(value).split():
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(any_field)
+    return queryset
+
+
 class LenientChoiceFilter(django_filters.CharFilter):
     """A choice given in the query string: one of `choices` filters, anything else matches
     nothing (rather than the form error a ChoiceFilter raises, which would show everything)."""
@@ -42,7 +52,4 @@ class OrganizationFilterSet(django_filters.FilterSet):
         fields = ["category", "region", "country", "q"]
 
     def filter_search(self, queryset, name, value):
-        words = search_words(value)
-        for word in words.split():
-            queryset = queryset.filter(Q(name__icontains=word) | Q(acronym__icontains=word))
-        return queryset
+        return every_word_in(queryset, value, ["name", "acronym"])

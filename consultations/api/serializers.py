@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
-from consultations.enums import ContributionStatus, PublicationConsent, RegistrationStatus
+from consultations.enums import ContributionStatus, RegistrationStatus
 from consultations.models import (
     Contribution,
     Hearing,
@@ -17,6 +17,7 @@ from consultations.models import (
     Segment,
     SubDiscussion,
 )
+from consultations.rules import credit_of
 from stakeholders.api.serializers import StrictFieldsMixin, StrictModelSerializer, model_errors
 from stakeholders.models import Organization, Person
 
@@ -126,11 +127,27 @@ class SegmentSerializer(StrictModelSerializer):
             "interventions",
         ]
 
+    def to_representation(self, segment):
+        """The outcome texts (summaries, key messages) only where `texts_public` says the reader
+        may see them (`SegmentQuerySet.with_texts_shown`); a segment read without that flag
+        shows none."""
+        data = super().to_representation(segment)
+        if not getattr(segment, "texts_public", False):
+            data["summary"] = ""
+            data["key_messages"] = []
+            for part in [*data["sub_discussions"], *data["interventions"]]:
+                part["summary"] = ""
+            for sub in data["sub_discussions"]:
+                for intervention in sub["interventions"]:
+                    intervention["summary"] = ""
+        return data
+
     @transaction.atomic
     def create(self, validated_data):
         participants = validated_data.pop("participations", [])
         segment = super().create(validated_data)
         self.save_participants(segment, participants)
+        segment.texts_public = True  # its author is staff, who read drafts
         return segment
 
     @transaction.atomic
@@ -249,9 +266,6 @@ class ContributionSerializer(CountryFieldMixin, serializers.HyperlinkedModelSeri
         ]
         read_only_fields = fields
 
-    def shows_author(self, contribution):
-        return contribution.consent == PublicationConsent.NAMED
-
     def get_attachment(self, contribution) -> str | None:
         """The app's own download view, which checks who may read the file; never the storage's
         address (a private bucket, or /media/, which the site does not serve)."""
@@ -261,23 +275,18 @@ class ContributionSerializer(CountryFieldMixin, serializers.HyperlinkedModelSeri
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
-    def shows_organization(self, contribution):
-        return contribution.consent in {PublicationConsent.NAMED, PublicationConsent.ORGANIZATION}
+    def credit(self, contribution):
+        """The author as the public sees them (`rules.credit_of`, as the page and open data)."""
+        return credit_of(contribution)
 
     def get_author_name(self, contribution) -> str | None:
-        return contribution.author_name if self.shows_author(contribution) else None
+        return self.credit(contribution).name or None
 
     def get_organization(self, contribution) -> str | None:
-        if contribution.organization is None or not self.shows_organization(contribution):
-            return None
-        return contribution.organization.slug
+        return self.credit(contribution).organization_slug or None
 
     def get_organization_name(self, contribution) -> str | None:
-        if not self.shows_organization(contribution):
-            return None
-        if contribution.organization is not None:
-            return contribution.organization.name
-        return getattr(contribution, "organization_name", "") or None
+        return self.credit(contribution).organization_name or None
 
 
 class StaffContributionSerializer(ContributionSerializer):
@@ -294,11 +303,9 @@ class StaffContributionSerializer(ContributionSerializer):
         ]
         read_only_fields = fields
 
-    def shows_author(self, contribution):
-        return True
-
-    def shows_organization(self, contribution):
-        return True
+    def credit(self, contribution):
+        """Staff read the author as given, whatever the consent."""
+        return credit_of(contribution, as_given=True)
 
 
 class RegistrationSerializer(CountryFieldMixin, serializers.HyperlinkedModelSerializer):

@@ -3,7 +3,6 @@ per page whatever the data size; what a visitor may see is decided there too (pu
 only), so that anything else answers 404 as if it did not exist. Decisions and moderation call
 the same service functions as the back office."""
 
-import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -11,7 +10,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from consultations.api.permissions import MayChange, StaffOnly, is_staff
+from consultations.access import staff_may_view
+from consultations.api.permissions import MayChange, StaffOnly
 from consultations.api.serializers import (
     ContributionSerializer,
     DecisionSerializer,
@@ -23,8 +23,14 @@ from consultations.api.serializers import (
     SegmentSerializer,
     StaffContributionSerializer,
 )
-from consultations.enums import ContributionStatus, RegistrationStatus, SegmentKind
-from consultations.filters import ContributionFilterSet, HearingFilterSet
+from consultations.filters import (
+    ContributionFilterSet,
+    HearingFilterSet,
+    ProcessFilterSet,
+    RegistrationFilterSet,
+    SegmentFilterSet,
+    StaffContributionFilterSet,
+)
 from consultations.models import (
     Contribution,
     Hearing,
@@ -33,17 +39,12 @@ from consultations.models import (
     Segment,
 )
 from consultations.services import TransitionRefused, decide_registration, moderate_contribution
-from stakeholders.enums import StakeholderCategory
-from stakeholders.filters import LenientChoiceFilter
 
 
-def staff_may_view(user, model):
-    return is_staff(user) and user.has_perm(f"consultations.view_{model._meta.model_name}")
-
-
-def segments_with_programme():
-    """Segments with everything the API nests under them, the texts as written."""
-    return Segment.objects.with_programme().select_related("hearing")
+def segments_with_programme(public):
+    """Segments with everything the API nests under them, the texts as written; for the
+    `public`, the outcome texts only once published (`SegmentQuerySet.with_programme`)."""
+    return Segment.objects.with_programme(public=public).select_related("hearing")
 
 
 def refused(error):
@@ -57,8 +58,8 @@ class ProcessViewSet(viewsets.ModelViewSet):
 
     queryset = Process.objects.all()
     serializer_class = ProcessSerializer
+    filterset_class = ProcessFilterSet
     lookup_field = "slug"
-    search_fields = ["title", "code"]
     ordering_fields = ["title", "code"]
     ordering = ["title"]
 
@@ -71,27 +72,16 @@ class HearingViewSet(viewsets.ModelViewSet):
     serializer_class = HearingSerializer
     filterset_class = HearingFilterSet
     lookup_field = "slug"
-    search_fields = ["title", "venue", "city", "organizer"]
     ordering_fields = ["date", "title"]
     ordering = ["-date", "title"]
 
     def get_queryset(self):
+        staff = staff_may_view(self.request.user, Hearing)
         hearings = Hearing.objects.select_related("process", "supporting_organization")
         hearings = hearings.prefetch_related(
-            Prefetch("segments", queryset=segments_with_programme())
+            Prefetch("segments", queryset=segments_with_programme(public=not staff))
         )
-        if staff_may_view(self.request.user, Hearing):
-            return hearings
-        return hearings.published()
-
-
-class SegmentFilterSet(django_filters.FilterSet):
-    hearing = django_filters.CharFilter(field_name="hearing__slug", label=_("Hearing"))
-    kind = LenientChoiceFilter(choices=SegmentKind.choices, label=_("Kind"))
-
-    class Meta:
-        model = Segment
-        fields = ["hearing", "kind"]
+        return hearings if staff else hearings.published()
 
 
 class SegmentViewSet(viewsets.ModelViewSet):
@@ -100,24 +90,13 @@ class SegmentViewSet(viewsets.ModelViewSet):
 
     serializer_class = SegmentSerializer
     filterset_class = SegmentFilterSet
-    search_fields = ["title", "summary"]
     ordering_fields = ["order", "title"]
     ordering = ["hearing__date", "hearing_id", "order"]
 
     def get_queryset(self):
-        segments = segments_with_programme()
-        if staff_may_view(self.request.user, Segment):
-            return segments
-        return segments.filter(hearing__published=True)
-
-
-class StaffContributionFilterSet(ContributionFilterSet):
-    """The public filters, and the status for staff, who see every contribution."""
-
-    status = LenientChoiceFilter(choices=ContributionStatus.choices, label=_("Status"))
-
-    class Meta(ContributionFilterSet.Meta):
-        fields = [*ContributionFilterSet.Meta.fields, "status"]
+        staff = staff_may_view(self.request.user, Segment)
+        segments = segments_with_programme(public=not staff)
+        return segments if staff else segments.public()
 
 
 class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -126,7 +105,6 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "reference"
     lookup_value_regex = "[^/]+"
-    search_fields = ["title", "body"]
     ordering_fields = ["published_at", "title", "reference"]
     ordering = ["-published_at", "-pk"]
 
@@ -135,9 +113,7 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         contributions = Contribution.objects.select_related("hearing", "organization")
-        if self.staff():
-            return contributions
-        return contributions.published().filter(hearing__published=True)
+        return contributions if self.staff() else contributions.published()
 
     def get_serializer_class(self):
         return StaffContributionSerializer if self.staff() else ContributionSerializer
@@ -178,16 +154,6 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class RegistrationFilterSet(django_filters.FilterSet):
-    hearing = django_filters.CharFilter(field_name="hearing__slug", label=_("Hearing"))
-    status = LenientChoiceFilter(choices=RegistrationStatus.choices, label=_("Status"))
-    category = LenientChoiceFilter(choices=StakeholderCategory.choices, label=_("Category"))
-
-    class Meta:
-        model = Registration
-        fields = ["hearing", "status", "category"]
-
-
 class RegistrationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -196,7 +162,6 @@ class RegistrationViewSet(
     serializer_class = RegistrationSerializer
     permission_classes = [StaffOnly]
     filterset_class = RegistrationFilterSet
-    search_fields = ["name", "email", "organization_name", "organization__name"]
     ordering_fields = ["created_at", "name", "status"]
     ordering = ["-created_at", "-pk"]
 

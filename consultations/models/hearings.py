@@ -4,19 +4,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from consultations.enums import HearingStatus, OutcomeStatus
+from consultations.enums import OutcomeStatus
 from consultations.models.constraints import (
     choice_constraint,
     language_constraint,
     ordered_constraint,
 )
 from consultations.models.texts import HasOutcomeText
-from consultations.querysets import HearingQuerySet, SlugQuerySet
+from consultations.querysets import HearingQuerySet, SlugQuerySet, outcome_public
+from consultations.rules import Window, hearing_status
 from stakeholders.enums import StakeholderCategory
 
 
@@ -68,14 +68,6 @@ def validate_time_zone(name):
             code="unknown_time_zone",
             params={"name": name},
         )
-
-
-def window_is_open(opens, closes, at=None):
-    """A form is open from its opening moment until, not including, its closing one; without
-    both ends it is closed."""
-    if opens is None or closes is None:
-        return False
-    return opens <= (at or timezone.now()) < closes
 
 
 class Hearing(HasOutcomeText):
@@ -198,31 +190,42 @@ class Hearing(HasOutcomeText):
     def get_absolute_url(self):
         return reverse("consultations:hearing", args=[self.slug])
 
+    @property
+    def registration_window(self):
+        return Window(self.registration_opens, self.registration_closes)
+
+    @property
+    def contribution_window(self):
+        return Window(self.contributions_open, self.contributions_close)
+
     def accepts_registrations(self, at=None):
-        return window_is_open(self.registration_opens, self.registration_closes, at)
+        return self.registration_window.is_open(at)
 
     def accepts_contributions(self, at=None):
-        return window_is_open(self.contributions_open, self.contributions_close, at)
+        return self.contribution_window.is_open(at)
 
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    def local_today(self):
-        """Today's date at the venue, which decides whether the hearing is upcoming or past."""
-        return timezone.localdate(timezone=self.zone)
-
     @property
     def status(self):
-        today = self.local_today()
-        if self.date > today:
-            return HearingStatus.UPCOMING
-        if self.date == today:
-            return HearingStatus.ONGOING
-        return HearingStatus.PAST
+        return hearing_status(self.date, self.time_zone)
+
+    @property
+    def outcome_is_public(self):
+        """`querysets.outcome_public` for one hearing whose outcome was loaded with it."""
+        outcome = getattr(self, "outcome", None)
+        return self.published and outcome is not None and outcome.is_published
 
 
-class OutcomeManager(models.Manager):
+class OutcomeQuerySet(models.QuerySet):
+    def published(self):
+        """Outcome documents the public may read: published, of a published hearing."""
+        return self.filter(outcome_public(hearing="hearing__"))
+
+
+class OutcomeManager(models.Manager.from_queryset(OutcomeQuerySet)):
     def get_by_natural_key(self, hearing_slug):
         return self.get(hearing__slug=hearing_slug)
 

@@ -13,7 +13,7 @@ from consultations.models.constraints import (
     ordered_constraint,
 )
 from consultations.models.texts import HasOutcomeText
-from consultations.querysets import SegmentQuerySet
+from consultations.querysets import KeyMessageQuerySet, SegmentQuerySet, SubDiscussionQuerySet
 
 
 class HasRoles:
@@ -122,7 +122,7 @@ class SubDiscussion(HasRoles, HasOutcomeText):
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
 
-    objects = InSegmentManager()
+    objects = InSegmentManager.from_queryset(SubDiscussionQuerySet)()
 
     class Meta:
         verbose_name = _("sub-discussion")
@@ -169,7 +169,7 @@ class KeyMessage(HasOutcomeText):
         related_name="key_messages",
     )
 
-    objects = InSegmentManager()
+    objects = InSegmentManager.from_queryset(KeyMessageQuerySet)()
 
     class Meta:
         verbose_name = _("key message")

@@ -1,14 +1,13 @@
 """The back office dashboard: one line per hearing that is coming or still open."""
 
-import datetime
-
 from django import template
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from consultations.enums import ContributionStatus, RegistrationStatus
+from consultations.enums import ContributionStatus, HearingStatus, RegistrationStatus
 from consultations.models import Contribution, Hearing, Registration
+from consultations.rules import Window, status_condition
 
 register = template.Library()
 
@@ -32,14 +31,12 @@ def dashboard_hearings():
     """Hearings not yet past at their venue, or whose registration or contribution window is
     open now, soonest first, with what awaits the secretariat. One query."""
     now = timezone.now()
-    # A day's margin either side of UTC; each hearing then judges "past" in its own zone.
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    open_window = Window.open_condition(
+        "registration_opens", "registration_closes", now
+    ) | Window.open_condition("contributions_open", "contributions_close", now)
+    not_past = status_condition([HearingStatus.UPCOMING, HearingStatus.ONGOING], now)
     hearings = (
-        Hearing.objects.filter(
-            Q(date__gte=yesterday)
-            | Q(registration_opens__lte=now, registration_closes__gt=now)
-            | Q(contributions_open__lte=now, contributions_close__gt=now)
-        )
+        Hearing.objects.filter(not_past | open_window)
         .select_related("process")
         .annotate(
             pending=counted(Registration.objects.filter(status=RegistrationStatus.PENDING)),
@@ -52,10 +49,6 @@ def dashboard_hearings():
     )
     rows = []
     for hearing in hearings:
-        if hearing.date < hearing.local_today() and not (
-            hearing.accepts_registrations(now) or hearing.accepts_contributions(now)
-        ):
-            continue
         hearing.seats_left = (
             None if hearing.capacity is None else max(hearing.capacity - hearing.approved, 0)
         )

@@ -4,7 +4,8 @@ request's Host header) and the query string of a list page with one parameter ch
 from django import template
 from django.conf import settings
 
-from consultations.enums import PublicationConsent, UNLanguage
+from consultations.enums import UNLanguage
+from consultations.rules import credit_of
 
 RIGHT_TO_LEFT = {UNLanguage.ARABIC}
 
@@ -32,19 +33,8 @@ def percent_of(value, maximum):
 
 @register.inclusion_tag("consultations/author.html")
 def author(contribution, link=False):
-    """The author of a contribution as they consented to be shown: name and organization,
-    organization only, or anonymous."""
-    consent = contribution.consent
-    organization = contribution.organization
-    if consent == PublicationConsent.ANONYMOUS or (
-        consent == PublicationConsent.ORGANIZATION and organization is None
-    ):
-        return {"anonymous": True}
-    return {
-        "name": contribution.author_name if consent == PublicationConsent.NAMED else "",
-        "organization": organization,
-        "link": link,
-    }
+    """The author of a contribution as they consented to be shown (`rules.credit_of`)."""
+    return {"credit": credit_of(contribution), "link": link}
 
 
 @register.filter

@@ -3,11 +3,12 @@ import datetime
 import factory
 from django.utils.text import slugify
 
-from consultations.enums import ParticipationRole, PublicationConsent, SegmentKind
+from consultations.enums import OutcomeStatus, ParticipationRole, PublicationConsent, SegmentKind
 from consultations.models import (
     Contribution,
     Hearing,
     KeyMessage,
+    Outcome,
     Participation,
     Process,
     Registration,
@@ -39,6 +40,17 @@ class HearingFactory(factory.django.DjangoModelFactory):
     city = "New York"
     organizer = "The President of the General Assembly"
     published = True
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    """A hearing's outcome, published: its summaries and key messages are then public."""
+
+    class Meta:
+        model = Outcome
+
+    hearing = factory.SubFactory(HearingFactory)
+    title = factory.LazyAttribute(lambda o: f"Summary of {o.hearing.title}")
+    status = OutcomeStatus.PUBLISHED
 
 
 class SegmentFactory(factory.django.DjangoModelFactory):

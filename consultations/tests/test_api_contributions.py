@@ -83,7 +83,7 @@ def test_client_filters_contributions_by_category_and_downloads_csv(client):
     assert client.get("/api/v1/contributions/?hearing=geneva").json()["count"] == 2
     assert client.get("/api/v1/contributions/?region=europe&language=en").json()["count"] == 2
     assert client.get("/api/v1/contributions/?q=pathways").json()["count"] == 2
-    assert client.get("/api/v1/contributions/?search=business").json()["count"] == 1
+    assert client.get("/api/v1/contributions/?q=business").json()["count"] == 1
     # Status is for staff: the public filter does not know it, and shows published ones only.
     assert client.get("/api/v1/contributions/?status=submitted").json()["count"] == 2
 

@@ -161,7 +161,7 @@ def test_hearings_filter_by_process_and_year_search_and_order(client):
 
     assert slugs("process=gcm") == ["b", "a"]
     assert slugs("year=2017") == ["a", "c"]
-    assert slugs("search=gamm") == ["c"]
+    assert slugs("q=gamm") == ["c"]
     assert slugs("ordering=title") == ["a", "b", "c"]
     assert slugs("ordering=-date") == ["b", "a", "c"]
 

@@ -22,6 +22,7 @@ from consultations.tests.factories import (
     ContributionFactory,
     HearingFactory,
     KeyMessageFactory,
+    OutcomeFactory,
     ParticipationFactory,
     SegmentFactory,
     SubDiscussionFactory,
@@ -165,6 +166,7 @@ def test_hearing_page_links_people_organizations_and_outcomes(client, seed):
 def test_key_messages_link_to_the_published_contributions_they_cite(client):
     message = KeyMessageFactory(text="Regular pathways now.")
     hearing = message.segment.hearing
+    OutcomeFactory(hearing=hearing)
     cited = published(hearing=hearing, title="Pathways paper")
     hidden = ContributionFactory(hearing=hearing, title="Still in review")
     message.contributions.set([cited, hidden])

@@ -1,12 +1,14 @@
 """The state changes behind the back office, the forms and the API: every move off the map is
 refused and changes nothing; the moves on it are logged, dated and told to the person by email."""
 
+import datetime
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
 from consultations.enums import (
     CONTRIBUTION_MOVES,
@@ -16,11 +18,14 @@ from consultations.enums import (
 )
 from consultations.models import AccreditationRule, Contribution, Registration, StatusChange
 from consultations.services import (
+    SubmissionRefused,
     TransitionRefused,
     decide_registration,
     moderate_campaign,
     moderate_contribution,
     promote_from_waitlist,
+    submit_contribution,
+    submit_registration,
 )
 from consultations.tests.factories import ContributionFactory, HearingFactory, RegistrationFactory
 from stakeholders.tests.factories import OrganizationFactory
@@ -290,3 +295,34 @@ def test_two_editors_approving_the_last_seat_at_once_one_wins(django_user_model)
     assert sorted(results) == ["The hearing is full: all 1 seats are taken.", "approved"]
     assert Registration.objects.filter(status="approved").count() == 1
     assert StatusChange.objects.count() == 1
+
+
+@pytest.mark.parametrize("closes_in", [0, -3600])
+def test_submissions_are_refused_once_the_window_has_closed(closes_in):
+    """The form checks the window when it is shown; the service checks it again under the
+    hearing's lock, so a form left open past the closing time stores nothing."""
+    now = timezone.now()
+    hearing = HearingFactory(
+        registration_opens=now - datetime.timedelta(days=1),
+        registration_closes=now + datetime.timedelta(seconds=closes_in),
+        contributions_open=now - datetime.timedelta(days=1),
+        contributions_close=now + datetime.timedelta(seconds=closes_in),
+    )
+    registration = Registration(hearing=hearing, name="Late", email="late@example.org")
+    contribution = Contribution(
+        hearing=hearing,
+        author_name="Late",
+        author_email="late@example.org",
+        title="Late",
+        body="Too late " * 10,
+        consent="named",
+    )
+    with pytest.raises(SubmissionRefused) as refused_registration:
+        submit_registration(registration, link=lambda r: "")
+    with pytest.raises(SubmissionRefused) as refused_contribution:
+        submit_contribution(contribution, link=lambda c: "")
+    closed = ["This form is closed: it takes submissions only while its window is open."]
+    for refused in (refused_registration, refused_contribution):
+        assert refused.value.message_dict == {"__all__": closed}
+    assert Registration.objects.count() == Contribution.objects.count() == 0
+    assert StatusChange.objects.count() == len(mail.outbox) == 0

@@ -10,6 +10,7 @@ from consultations.models import SegmentTranslation
 from consultations.tests.factories import (
     HearingFactory,
     KeyMessageFactory,
+    OutcomeFactory,
     ParticipationFactory,
     SegmentFactory,
     SubDiscussionFactory,
@@ -110,6 +111,7 @@ def build_programme(hearing, segments):
 @pytest.mark.parametrize("segments", [1, 10])
 def test_hearing_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, segments):
     hearing = HearingFactory()
+    OutcomeFactory(hearing=hearing)
     build_programme(hearing, segments)
     # 1 hearing with process and supporting organization, 2 its translations, 3 segments,
     # 4 their translations, 5 roles with people and organizations, 6 floor interventions,
@@ -122,6 +124,7 @@ def test_hearing_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
 
 def test_hearing_page_shows_a_translation_in_the_interface_language_and_says_so(client):
     segment = SegmentFactory(title="Regional perspectives", summary="Original summary.")
+    OutcomeFactory(hearing=segment.hearing)
     SegmentTranslation.objects.create(
         segment=segment,
         language=UNLanguage.FRENCH,
@@ -147,6 +150,7 @@ def test_text_shown_in_another_language_than_the_interface_is_marked(client):
 
 def test_user_text_is_escaped(client):
     segment = SegmentFactory(title="<script>alert(1)</script>", summary="<b>bold</b>")
+    OutcomeFactory(hearing=segment.hearing)
     page = client.get(segment.hearing.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

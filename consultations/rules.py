@@ -1,0 +1,141 @@
+"""The rules of the public record that pages, forms, services, the API and exports all follow,
+each written once: whether a hearing is upcoming, today or past; whether a form's window is open;
+how the author of a contribution is credited."""
+
+import datetime
+import functools
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from consultations.enums import HearingStatus, PublicationConsent
+
+
+def hearing_status(date, time_zone, now=None):
+    """Upcoming, today or past, judged by the date at the venue (its IANA `time_zone`), never
+    the server's: 11 October in Geneva is already 12 October in Auckland."""
+    today = timezone.localdate(now or timezone.now(), timezone=zoneinfo.ZoneInfo(time_zone))
+    if date > today:
+        return HearingStatus.UPCOMING
+    if date == today:
+        return HearingStatus.ONGOING
+    return HearingStatus.PAST
+
+
+QUARTER_HOUR = 15 * 60
+
+
+@functools.lru_cache(maxsize=4)
+def zones_off_the_utc_date(quarter):
+    """The time zones whose date differs from the UTC date during the quarter hour starting at
+    the POSIX time `quarter`: (a day behind, a day ahead). Every offset in use is a whole
+    number of quarter hours, so no venue's date changes inside a quarter hour."""
+    moment = datetime.datetime.fromtimestamp(quarter, tz=datetime.UTC)
+    behind, ahead = [], []
+    for name in sorted(zoneinfo.available_timezones()):
+        local = moment.astimezone(zoneinfo.ZoneInfo(name)).date()
+        if local < moment.date():
+            behind.append(name)
+        elif local > moment.date():
+            ahead.append(name)
+    return tuple(behind), tuple(ahead)
+
+
+def status_condition(statuses, now=None):
+    """`hearing_status` as a database condition on a hearing's `date` and `time_zone`, with no
+    query of its own: the venue's date is the UTC date, or a day behind or ahead of it for the
+    zones `zones_off_the_utc_date` names."""
+    now = now or timezone.now()
+    seconds = int(now.timestamp())
+    behind, ahead = zones_off_the_utc_date(seconds - seconds % QUARTER_HOUR)
+    utc_today = now.astimezone(datetime.UTC).date()
+    day = datetime.timedelta(days=1)
+    in_behind, in_ahead = Q(time_zone__in=behind), Q(time_zone__in=ahead)
+    in_same = ~in_behind & ~in_ahead
+    venue_today = (
+        Q(date=utc_today - day) & in_behind
+        | Q(date=utc_today) & in_same
+        | Q(date=utc_today + day) & in_ahead
+    )
+    venue_past = (
+        Q(date__lt=utc_today - day)
+        | Q(date=utc_today - day) & ~in_behind
+        | Q(date=utc_today) & in_ahead
+    )
+    conditions = {
+        HearingStatus.ONGOING: venue_today,
+        HearingStatus.PAST: venue_past,
+        HearingStatus.UPCOMING: ~venue_today & ~venue_past,
+    }
+    condition = Q(pk__in=[])
+    for status in statuses:
+        condition |= conditions[status]
+    return condition
+
+
+@dataclass(frozen=True)
+class Window:
+    """A registration or contribution window. It is open from its opening moment until, not
+    including, its closing one; without both ends there is no window and the form is closed."""
+
+    opens: datetime.datetime | None
+    closes: datetime.datetime | None
+
+    def state(self, at=None):
+        """`open`, `upcoming` (it opens later), `closed` (it closed) or `none` (no window)."""
+        at = at or timezone.now()
+        if self.opens is not None and self.closes is not None and self.opens <= at < self.closes:
+            return "open"
+        if self.opens is not None and at < self.opens:
+            return "upcoming"
+        if self.closes is not None and at >= self.closes:
+            return "closed"
+        return "none"
+
+    def is_open(self, at=None):
+        return self.state(at) == "open"
+
+    @staticmethod
+    def open_condition(opens, closes, at):
+        """The same rule as a database condition on the fields named `opens` and `closes`."""
+        return Q(**{f"{opens}__lte": at, f"{closes}__gt": at})
+
+
+@dataclass(frozen=True)
+class Credit:
+    """How a contribution's author is shown: a name only under the `named` consent, an
+    organization under `named` or `organization` (the register's entry where one was matched,
+    else the name as the author typed it), nothing under `anonymous`."""
+
+    name: str = ""
+    organization_name: str = ""
+    organization_slug: str = ""
+
+    @property
+    def anonymous(self):
+        return not self.name and not self.organization_name
+
+
+def credit(consent, author_name, organization_slug, organization_name, typed_organization=""):
+    if consent == PublicationConsent.ANONYMOUS or consent not in PublicationConsent.values:
+        return Credit()
+    return Credit(
+        name=author_name if consent == PublicationConsent.NAMED else "",
+        organization_name=organization_name or typed_organization or "",
+        organization_slug=organization_slug or "",
+    )
+
+
+def credit_of(contribution, as_given=False):
+    """The credit of a contribution whose organization was loaded with it; `as_given` (for
+    staff) ignores the consent."""
+    organization = contribution.organization
+    return credit(
+        PublicationConsent.NAMED if as_given else contribution.consent,
+        contribution.author_name,
+        organization.slug if organization else "",
+        organization.name if organization else "",
+        contribution.organization_name,
+    )

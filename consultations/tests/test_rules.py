@@ -1,0 +1,112 @@
+"""The rules written once in `consultations.rules`: a hearing's status at its venue, a form's
+window, an author's credit; and the database conditions that must agree with them."""
+
+import datetime
+
+import pytest
+
+from consultations.enums import HearingStatus, PublicationConsent
+from consultations.models import Hearing
+from consultations.rules import Window, credit, hearing_status
+from consultations.tests.factories import HearingFactory
+
+UTC = datetime.UTC
+# Zones a day apart at most moments, and the odd offsets (+05:45, +12:45, -09:30).
+ZONES = [
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+    "Pacific/Chatham",
+    "Pacific/Marquesas",
+    "Asia/Kathmandu",
+    "Europe/Zurich",
+    "America/New_York",
+    "UTC",
+]
+
+
+def test_status_is_judged_at_the_venue():
+    # 23:30 UTC on 11 October: still the 11th in New York, already the 12th in Auckland.
+    now = datetime.datetime(2017, 10, 11, 23, 30, tzinfo=UTC)
+    hearing_day = datetime.date(2017, 10, 11)
+    assert hearing_status(hearing_day, "America/New_York", now) == HearingStatus.ONGOING
+    assert hearing_status(hearing_day, "Pacific/Auckland", now) == HearingStatus.PAST
+    assert hearing_status(hearing_day, "Pacific/Pago_Pago", now) == HearingStatus.ONGOING
+    next_day = datetime.date(2017, 10, 12)
+    assert hearing_status(next_day, "America/New_York", now) == HearingStatus.UPCOMING
+    assert hearing_status(next_day, "Europe/Zurich", now) == HearingStatus.ONGOING  # 01:30
+
+
+@pytest.mark.django_db
+def test_the_database_condition_agrees_with_the_rule_in_every_zone_around_the_clock():
+    base = datetime.date(2026, 12, 1)
+    hearings = [
+        HearingFactory(time_zone=zone, date=base + datetime.timedelta(days=offset))
+        for zone in ZONES
+        for offset in range(-2, 3)
+    ]
+    start = datetime.datetime(2026, 11, 30, 12, 7, tzinfo=UTC)
+    for step in range(0, 48 * 60, 45):  # every 45 minutes over two days
+        now = start + datetime.timedelta(minutes=step)
+        for status in HearingStatus:
+            found = set(Hearing.objects.in_status(status, now=now).values_list("pk", flat=True))
+            expected = {
+                hearing.pk
+                for hearing in hearings
+                if hearing_status(hearing.date, hearing.time_zone, now) == status
+            }
+            assert found == expected, (now, status)
+
+
+def test_a_window_is_open_from_its_opening_until_not_including_its_closing():
+    opens = datetime.datetime(2030, 1, 1, 9, tzinfo=UTC)
+    closes = datetime.datetime(2030, 1, 2, 9, tzinfo=UTC)
+    window = Window(opens, closes)
+    second = datetime.timedelta(seconds=1)
+    assert window.state(opens - second) == "upcoming"
+    assert window.state(opens) == "open"
+    assert window.state(closes - second) == "open"
+    assert window.state(closes) == "closed"
+    assert Window(None, closes).state(opens) == "none"
+    assert Window(opens, None).state(closes) == "none"
+    assert Window(opens, None).state(opens - second) == "upcoming"
+    assert not Window(None, None).is_open(opens)
+
+
+@pytest.mark.django_db
+def test_the_database_window_condition_agrees_with_the_rule():
+    opens = datetime.datetime(2030, 1, 1, 9, tzinfo=UTC)
+    closes = datetime.datetime(2030, 1, 2, 9, tzinfo=UTC)
+    HearingFactory(registration_opens=opens, registration_closes=closes)
+    condition = Window.open_condition("registration_opens", "registration_closes", closes)
+    second = datetime.timedelta(seconds=1)
+    for moment in (opens - second, opens, closes - second, closes):
+        shown = Hearing.objects.filter(
+            Window.open_condition("registration_opens", "registration_closes", moment)
+        ).exists()
+        assert shown == Window(opens, closes).is_open(moment), moment
+    assert not Hearing.objects.filter(condition).exists()
+
+
+@pytest.mark.parametrize(
+    ("consent", "expected"),
+    [
+        (PublicationConsent.NAMED, ("Amina Diallo", "Migrant Voices", "migrant-voices")),
+        (PublicationConsent.ORGANIZATION, ("", "Migrant Voices", "migrant-voices")),
+        (PublicationConsent.ANONYMOUS, ("", "", "")),
+    ],
+)
+def test_credit_follows_the_consent(consent, expected):
+    shown = credit(consent, "Amina Diallo", "migrant-voices", "Migrant Voices", "MV typed")
+    assert (shown.name, shown.organization_name, shown.organization_slug) == expected
+    assert shown.anonymous == (consent == PublicationConsent.ANONYMOUS)
+
+
+def test_an_organization_typed_but_not_matched_is_credited_as_typed():
+    shown = credit(PublicationConsent.ORGANIZATION, "Amina", "", "", "Réseau Migrants")
+    assert (shown.name, shown.organization_name, shown.organization_slug) == (
+        "",
+        "Réseau Migrants",
+        "",
+    )
+    assert not shown.anonymous
+    assert credit(PublicationConsent.ANONYMOUS, "Amina", "", "", "Réseau Migrants").anonymous
