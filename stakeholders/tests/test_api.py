@@ -37,7 +37,7 @@ def test_organizations_are_public_with_their_filters_and_search(client):
     assert slugs("region=africa") == ["kenya"]
     assert slugs("category=member_state") == ["kenya"]
     assert slugs("category=nonsense") == []
-    assert slugs("search=iom") == ["iom"]
+    assert slugs("q=iom") == ["iom"]
     assert slugs("q=migration") == ["iom"]
     assert slugs("ordering=-name") == ["kenya", "iom"]
     assert client.get("/api/v1/organizations/?ordering=website").status_code == 400
