@@ -201,10 +201,12 @@ RESUBMISSION_SECONDS = 10 * 60
 WINDOW_CLOSED = _("This form is closed: it takes submissions only while its window is open.")
 
 
-def check_window_open(window):
-    """The form's window is checked again under the hearing's lock, where the submission is
-    stored: a form shown a second before the window closed is not a way in after it."""
-    if not window.is_open():
+def check_form_open(hearing, window):
+    """The form's hearing and window are checked again under the hearing's lock, where the
+    submission is stored: a form shown a second before the window closed, or the hearing was
+    withdrawn, is not a way in after it. An unpublished hearing takes nothing, even from staff
+    previewing its form."""
+    if not hearing.published or not window.is_open():
         raise SubmissionRefused({NON_FIELD_ERRORS: [WINDOW_CLOSED]}, code="window_closed")
 
 
@@ -221,7 +223,7 @@ def submit_registration(registration, link):
     builds the signed status link for the confirmation email."""
     hearing = Hearing.objects.select_for_update().get(pk=registration.hearing_id)
     registration.hearing = hearing
-    check_window_open(hearing.registration_window)
+    check_form_open(hearing, hearing.registration_window)
     full = hearing.capacity is not None and active_registrations(hearing).count() >= (
         hearing.capacity
     )
@@ -254,7 +256,7 @@ def submit_contribution(contribution, link):
     `(contribution, created)`. The hearing is locked so the check and the insert are one step."""
     hearing = Hearing.objects.select_for_update().get(pk=contribution.hearing_id)
     contribution.hearing = hearing
-    check_window_open(hearing.contribution_window)
+    check_form_open(hearing, hearing.contribution_window)
     contribution.fingerprint = body_fingerprint(contribution.body)
     earlier = (
         Contribution.objects.filter(

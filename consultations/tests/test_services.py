@@ -297,12 +297,16 @@ def test_two_editors_approving_the_last_seat_at_once_one_wins(django_user_model)
     assert StatusChange.objects.count() == 1
 
 
-@pytest.mark.parametrize("closes_in", [0, -3600])
-def test_submissions_are_refused_once_the_window_has_closed(closes_in):
+@pytest.mark.parametrize(("closes_in", "published"), [(0, True), (-3600, True), (3600, False)])
+def test_submissions_are_refused_once_the_window_has_closed_or_the_hearing_is_withdrawn(
+    closes_in, published
+):
     """The form checks the window when it is shown; the service checks it again under the
-    hearing's lock, so a form left open past the closing time stores nothing."""
+    hearing's lock, so a form left open past the closing time, or after the hearing was
+    unpublished, stores nothing."""
     now = timezone.now()
     hearing = HearingFactory(
+        published=published,
         registration_opens=now - datetime.timedelta(days=1),
         registration_closes=now + datetime.timedelta(seconds=closes_in),
         contributions_open=now - datetime.timedelta(days=1),
