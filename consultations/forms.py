@@ -191,13 +191,9 @@ class RegistrationForm(PublicForm):
             letter.help_text = _("Optional. A PDF, DOCX or ODT file, at most 10 MB.")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if Registration.objects.filter(hearing=self.hearing, email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("This email address is already registered for this hearing."),
-                code="duplicate_email",
-            )
-        return email
+        # An address already registered is not refused here: the form would tell anyone who
+        # is registered. `services.submit_registration` tells the address's owner instead.
+        return self.cleaned_data["email"].strip()
 
     def clean_nomination_letter(self):
         letter = self.cleaned_data.get("nomination_letter")

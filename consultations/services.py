@@ -9,7 +9,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,11 +190,10 @@ def moderate_contribution(contribution, new_status, by=None, reason=""):
 
 
 class SubmissionRefused(ValidationError):
-    """A public form's submission the database refused, e.g. a second registration with the
-    same email address; its message is a sentence for the field it names."""
+    """A public form's submission refused where it is stored (its form has closed meanwhile);
+    its message is a sentence for the person, keyed by the field it names."""
 
 
-DUPLICATE_EMAIL = _("This email address is already registered for this hearing.")
 RESUBMISSION_SECONDS = 10 * 60
 
 
@@ -218,24 +217,31 @@ def active_registrations(hearing):
 def submit_registration(registration, link):
     """Store a registration from the public form: pending, or waitlisted once the seats are all
     held by pending and approved registrations. The hearing is locked so that two people taking
-    the last seat at once queue up. The unique constraint on (hearing, email) decides between
-    two requests with one address; the loser gets a `SubmissionRefused`. `link(registration)`
-    builds the signed status link for the confirmation email."""
+    the last seat at once queue up, and so that the check for an address already registered
+    sees every earlier registration. `link(registration)` builds the signed status link for the
+    confirmation email. Returns `(registration, created)`.
+
+    An address already registered for the hearing stores nothing new: its owner gets an email
+    with their registration's status link, and the caller answers as for a new registration,
+    so that the form never tells who is registered."""
     hearing = Hearing.objects.select_for_update().get(pk=registration.hearing_id)
     registration.hearing = hearing
     check_form_open(hearing, hearing.registration_window)
+    earlier = Registration.objects.filter(hearing=hearing, email__iexact=registration.email).first()
+    if earlier is not None:
+        queue_email(
+            "registration_reminder",
+            to=earlier.email,
+            language=registration.language,
+            context={"registration": earlier, "status_url": link(earlier)},
+        )
+        return earlier, False
     full = hearing.capacity is not None and active_registrations(hearing).count() >= (
         hearing.capacity
     )
     registration.status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.PENDING
     registration.decided_at = timezone.now() if full else None
-    try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError:
-        if Registration.objects.filter(hearing=hearing, email__iexact=registration.email).exists():
-            raise SubmissionRefused({"email": DUPLICATE_EMAIL}, code="duplicate_email") from None
-        raise
+    registration.save()
     StatusChange.objects.create(
         registration=registration, previous_status="", new_status=registration.status
     )
@@ -245,7 +251,7 @@ def submit_registration(registration, link):
         language=registration.language,
         context={"registration": registration, "status_url": link(registration)},
     )
-    return registration
+    return registration, True
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consultations.access import contribution_for, hearing_for
 from consultations.enums import ContributionStatus, InterfaceLanguage, RegistrationStatus
@@ -198,9 +198,23 @@ def register(request, slug):
                     request, "consultations/forms/registration_form.html", context, form
                 )
             else:
-                return redirect(registration_status_path(registration) + "?submitted=1")
+                # The same answer whether the address was new or already registered: the
+                # status link goes by email only, to the owner of the address.
+                return redirect("consultations:registration_received", hearing.slug)
     context.update(form=form, organizations=organization_suggestions())
     return render(request, "consultations/forms/registration_form.html", context)
+
+
+@never_cache
+@require_safe
+def registration_received(request, slug):
+    """What follows every accepted registration form, new address or not: the status link is
+    in the email, never on this page."""
+    return render(
+        request,
+        "consultations/forms/registration_received.html",
+        {"hearing": form_hearing(request, slug)},
+    )
 
 
 @never_cache
@@ -230,7 +244,6 @@ def registration_status(request, token):
             "registration": registration,
             "hearing": registration.hearing,
             "can_cancel": registration.status in RegistrationStatus.active(),
-            "submitted": "submitted" in request.GET,
             "cancelled": "cancelled" in request.GET,
             "error": error,
         },

@@ -13,6 +13,11 @@ urlpatterns = [
     path("contributions/<str:reference>/", views.contribution_detail, name="contribution"),
     path("language/<str:code>/", views.set_language, name="set_language"),
     path("hearings/<slug:slug>/register/", submission_views.register, name="register"),
+    path(
+        "hearings/<slug:slug>/register/received/",
+        submission_views.registration_received,
+        name="registration_received",
+    ),
     path("hearings/<slug:slug>/contribute/", submission_views.contribute, name="contribute"),
     path(
         "hearings/<slug:slug>/contribute/preview/",

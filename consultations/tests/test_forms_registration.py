@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from consultations.enums import RegistrationStatus
 from consultations.models import AccreditationRule, OutgoingEmail, Registration, StatusChange
-from consultations.services import SubmissionRefused, decide_registration, submit_registration
+from consultations.services import decide_registration, submit_registration
 from consultations.submission_views import REGISTRATION_SALT, registration_status_path
 from consultations.tests.factories import RegistrationFactory
 from consultations.tests.forms_support import (
@@ -98,7 +98,7 @@ def test_registration_from_form_to_decision_email(
         response = client.post(register_url(hearing), valid_data())
     registration = Registration.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == registration_status_path(registration) + "?submitted=1"
+    assert response["Location"] == f"/hearings/{hearing.slug}/register/received/"
     assert registration.status == RegistrationStatus.PENDING
     assert registration.organization == icmc
     assert registration.organization_name == ""
@@ -107,9 +107,9 @@ def test_registration_from_form_to_decision_email(
     assert registration.language == "en"
     assert registration.reference == f"{hearing.process.code}-2030-R{registration.pk:05d}"
 
-    confirmation = client.get(response["Location"])
-    assert registration.reference in confirmation.content.decode()
-    assert "Thank you: we have received your registration." in confirmation.content.decode()
+    confirmation = client.get(response["Location"]).content.decode()
+    assert "Thank you: we have received your registration." in confirmation
+    assert registration.reference not in confirmation  # the link and reference go by email
 
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
@@ -170,35 +170,39 @@ def test_email_in_the_language_of_the_form(client, hearing, django_capture_on_co
 
 
 @pytest.mark.parametrize("typed", ["amina@example.org", "AMINA@Example.ORG"])
-def test_same_email_twice_gets_a_message_and_no_second_record(client, hearing, typed):
-    RegistrationFactory(hearing=hearing, email="Amina@example.org")
-    response = client.post(register_url(hearing), valid_data(email=typed))
-    assert response.status_code == 200
-    assert form_errors(response) == {
-        "email": ["This email address is already registered for this hearing."]
-    }
-    assert Registration.objects.count() == 1
+def test_an_address_already_registered_gets_the_same_answer_and_its_owner_an_email(
+    client, hearing, typed, django_capture_on_commit_callbacks
+):
+    """The form must not tell anyone who is registered: the answer is the one a new address
+    gets, nothing new is stored, and the owner of the address is sent their status link."""
+    earlier = RegistrationFactory(hearing=hearing, email="Amina@example.org")
+    new = client.post(register_url(hearing), valid_data(email="someone.new@example.org"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(register_url(hearing), valid_data(email=typed))
+    assert (again.status_code, again["Location"]) == (new.status_code, new["Location"])
+    assert client.get(again["Location"]).content == client.get(new["Location"]).content
+    assert Registration.objects.filter(email__iexact=typed).get() == earlier
+    assert StatusChange.objects.filter(registration=earlier).count() == 0
+    [reminder] = mail.outbox
+    assert reminder.to == ["Amina@example.org"]
+    assert reminder.subject == f"You are already registered: {earlier.reference}"
+    assert client.get(status_path_in(reminder.body)).status_code == 200
 
 
 def test_double_click_stores_one_registration(client, hearing):
     first = client.post(register_url(hearing), valid_data())
     second = client.post(register_url(hearing), valid_data())
-    assert first.status_code == 302
-    assert form_errors(second) == {
-        "email": ["This email address is already registered for this hearing."]
-    }
+    assert first.status_code == second.status_code == 302
     assert Registration.objects.count() == 1
 
 
-def test_the_database_constraint_decides_when_the_form_check_is_passed(hearing):
-    RegistrationFactory(hearing=hearing, email="amina@example.org")
+def test_the_service_finds_the_earlier_registration_under_the_hearing_lock(hearing):
+    earlier = RegistrationFactory(hearing=hearing, email="amina@example.org")
     late = Registration(hearing=hearing, name="Amina", email="AMINA@example.org", category="other")
-    with pytest.raises(SubmissionRefused) as refused:
-        submit_registration(late, link=lambda r: "")
-    assert refused.value.message_dict == {
-        "email": ["This email address is already registered for this hearing."]
-    }
+    assert submit_registration(late, link=lambda r: "") == (earlier, False)
     assert Registration.objects.count() == 1
+    assert OutgoingEmail.objects.get().to == "amina@example.org"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -215,10 +219,8 @@ def test_two_requests_racing_with_one_email_store_one_record():
             registration = Registration(
                 hearing_id=hearing.pk, name="Amina", email=email, category="other"
             )
-            submit_registration(registration, link=lambda r: "")
-            outcomes.append("stored")
-        except SubmissionRefused as refused:
-            outcomes.append(refused.message_dict["email"][0])
+            _registration, created = submit_registration(registration, link=lambda r: "")
+            outcomes.append("stored" if created else "reminded")
         finally:
             connections.close_all()
 
@@ -230,10 +232,7 @@ def test_two_requests_racing_with_one_email_store_one_record():
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == [
-        "This email address is already registered for this hearing.",
-        "stored",
-    ]
+    assert sorted(outcomes) == ["reminded", "stored"]
     assert Registration.objects.filter(hearing=hearing).count() == 1
 
 
@@ -349,7 +348,8 @@ def test_html_and_script_are_stored_as_text_and_escaped_everywhere(
     assert registration.name == "Amina " + script
     assert registration.organization_name == script
     assert registration.accessibility_needs == script
-    status_page = client.get(response["Location"]).content.decode()
+    assert response.status_code == 302
+    status_page = client.get(status_path_in(mail.outbox[0].body)).content.decode()
     assert "<script>alert" not in status_page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in status_page
     html_email = mail.outbox[0].alternatives[0].content
