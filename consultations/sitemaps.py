@@ -14,7 +14,7 @@ class PagesSitemap(Sitemap):
             "consultations:home",
             "consultations:hearings",
             "consultations:contributions",
-            "stakeholders:organizations",
+            "consultations:organizations",
         ]
 
     def location(self, item):
@@ -56,7 +56,7 @@ class OrganizationSitemap(Sitemap):
         return Organization.objects.only("slug").order_by("id")
 
     def location(self, organization):
-        return reverse("stakeholders:organization", args=[organization.slug])
+        return reverse("consultations:organization", args=[organization.slug])
 
 
 class PersonSitemap(Sitemap):
@@ -64,7 +64,7 @@ class PersonSitemap(Sitemap):
         return Person.objects.public().only("slug").order_by("id")
 
     def location(self, person):
-        return reverse("stakeholders:person", args=[person.slug])
+        return reverse("consultations:person", args=[person.slug])
 
 
 SITEMAPS = {

@@ -1,11 +1,11 @@
-"""The filters of the organizations directory, for its page and the API (django-filter)."""
+"""The filters of the register, shared by pages and the API (django-filter)."""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.enums import Region, StakeholderCategory
-from stakeholders.models import Organization
+from stakeholders.models import Organization, Person
 
 MAX_SEARCH_LENGTH = 200
 
@@ -46,3 +46,13 @@ class OrganizationFilterSet(django_filters.FilterSet):
         for word in words.split():
             queryset = queryset.filter(Q(name__icontains=word) | Q(acronym__icontains=word))
         return queryset
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    organization = django_filters.CharFilter(
+        field_name="organization__slug", label=_("Organization")
+    )
+
+    class Meta:
+        model = Person
+        fields = ["organization"]

@@ -33,12 +33,15 @@ from consultations.models import (
     Segment,
 )
 from consultations.services import TransitionRefused, decide_registration, moderate_contribution
+from stakeholders.api.serializers import PersonSerializer, StaffPersonSerializer
 from stakeholders.enums import StakeholderCategory
-from stakeholders.filters import LenientChoiceFilter
+from stakeholders.filters import LenientChoiceFilter, PersonFilterSet
+from stakeholders.models import Person
 
 
 def staff_may_view(user, model):
-    return is_staff(user) and user.has_perm(f"consultations.view_{model._meta.model_name}")
+    opts = model._meta
+    return is_staff(user) and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
 
 def segments_with_programme():
@@ -118,6 +121,30 @@ class StaffContributionFilterSet(ContributionFilterSet):
 
     class Meta(ContributionFilterSet.Meta):
         fields = [*ContributionFilterSet.Meta.fields, "status"]
+
+
+# Here rather than in `stakeholders`: whom the public may see depends on their roles.
+class PersonViewSet(viewsets.ModelViewSet):
+    """People who had a role in a hearing: names, positions and organizations; emails only for
+    staff."""
+
+    queryset = Person.objects.select_related("organization")
+    lookup_field = "slug"
+    search_fields = ["name", "position", "organization__name"]
+    filterset_class = PersonFilterSet
+    ordering_fields = ["name"]
+    ordering = ["name"]
+
+    def staff(self):
+        return staff_may_view(self.request.user, Person)
+
+    def get_queryset(self):
+        """The public sees people with a role at a published hearing; staff see everyone."""
+        queryset = super().get_queryset()
+        return queryset if self.staff() else queryset.public()
+
+    def get_serializer_class(self):
+        return StaffPersonSerializer if self.staff() else PersonSerializer
 
 
 class ContributionViewSet(viewsets.ReadOnlyModelViewSet):

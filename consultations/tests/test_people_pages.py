@@ -1,4 +1,4 @@
-"""The organizations directory, an organization's page and a person's page."""
+"""The organizations directory, an organization's page and a person's page (people_views)."""
 
 import datetime
 
@@ -15,6 +15,7 @@ from consultations.tests.factories import (
     SubDiscussionFactory,
 )
 from stakeholders.enums import StakeholderCategory
+from stakeholders.models import Organization
 from stakeholders.tests.factories import OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +71,6 @@ def test_directory_search_is_handled_and_escaped(client, search):
 
 def test_seed_organization_page_shows_people_roles_and_contributions(client):
     call_command("loaddata", "gcm_hearing_2017", verbosity=0)
-    from stakeholders.models import Organization
-
     iom = Organization.objects.get(slug="iom")
     ContributionFactory(
         organization=iom,
