@@ -32,7 +32,8 @@ from consultations.models import (
     Segment,
     SubDiscussion,
 )
-from stakeholders.models import Organization, Person
+from consultations.querysets import public_people
+from stakeholders.models import Organization
 
 CHUNK_ROWS = 250
 ITERATOR_CHUNK = 2000
@@ -189,7 +190,7 @@ def tables():
         Table(
             "participants",
             _("Who had a role where: chairs, moderators, panellists, speakers."),
-            lambda: Participation.objects.filter(in_public_segment).order_by("pk"),
+            lambda: Participation.objects.public().order_by("pk"),
             [
                 ("segment", "segment_id", _("Id of the segment, or empty for a sub-discussion.")),
                 ("sub_discussion", "sub_discussion_id", _("Id of the sub-discussion, or empty.")),
@@ -264,7 +265,7 @@ def tables():
         Table(
             "people",
             _("People who had a role in a hearing; no contact details."),
-            lambda: Person.objects.public().order_by("pk"),
+            lambda: public_people().order_by("pk"),
             [
                 ("slug", "slug", _("Identifier used by the other tables.")),
                 ("honorific", "honorific", _("Honorific as written.")),

@@ -5,12 +5,12 @@ They live here rather than in `stakeholders`, which is the register alone and na
 the hearings."""
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from consultations.models import Contribution, Participation
+from consultations.querysets import public_people
 from consultations.views_support import public_page, query_without_page, select_field
 from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.filters import OrganizationFilterSet
@@ -18,9 +18,6 @@ from stakeholders.models import Organization, Person
 
 PAGE_SIZE = 50
 LATEST_CONTRIBUTIONS = 25
-PUBLISHED_HEARING = Q(segment__hearing__published=True) | Q(
-    sub_discussion__segment__hearing__published=True
-)
 
 
 def with_segments(roles):
@@ -35,7 +32,7 @@ def roles_queryset():
     """Programme roles at published hearings, most recent hearing first, each with its place and
     hearing in the same query."""
     return (
-        Participation.objects.filter(PUBLISHED_HEARING)
+        Participation.objects.public()
         .select_related(
             "person",
             "organization",
@@ -102,7 +99,7 @@ def organization_detail(request, slug):
         "consultations/organization_detail.html",
         {
             "organization": organization,
-            "people": organization.people.only(
+            "people": public_people(organization.people.all()).only(
                 "honorific", "name", "slug", "position", "organization_id"
             ),
             "roles": with_segments(roles_queryset().filter(organization=organization)),
@@ -118,7 +115,9 @@ def organization_detail(request, slug):
 
 @public_page
 def person_detail(request, slug):
-    person = get_object_or_404(Person.objects.public().select_related("organization"), slug=slug)
+    person = get_object_or_404(
+        public_people(Person.objects.select_related("organization")), slug=slug
+    )
     return render(
         request,
         "consultations/person_detail.html",

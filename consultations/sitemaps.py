@@ -5,7 +5,8 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from consultations.models import Contribution, Hearing
-from stakeholders.models import Organization, Person
+from consultations.querysets import public_people
+from stakeholders.models import Organization
 
 
 class PagesSitemap(Sitemap):
@@ -61,7 +62,7 @@ class OrganizationSitemap(Sitemap):
 
 class PersonSitemap(Sitemap):
     def items(self):
-        return Person.objects.public().only("slug").order_by("id")
+        return public_people().only("slug").order_by("id")
 
     def location(self, person):
         return reverse("consultations:person", args=[person.slug])

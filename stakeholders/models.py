@@ -16,17 +16,6 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class PersonQuerySet(models.QuerySet):
-    def public(self):
-        """People the public may see: those with a role at a published hearing. Someone named
-        only in a draft programme stays private until that hearing is published. (The roles
-        are consultations' Participation rows, reached by their related name.)"""
-        return self.filter(
-            Q(participations__segment__hearing__published=True)
-            | Q(participations__sub_discussion__segment__hearing__published=True)
-        ).distinct()
-
-
 class Organization(models.Model):
     """One register of organizations, Member States included, used by every other record: people,
     programme roles, registrations and contributions point here instead of repeating a name."""
@@ -150,7 +139,7 @@ class Person(models.Model):
     )
     email = models.EmailField(_("email"), blank=True, help_text=_("Never shown to the public."))
 
-    objects = SlugManager.from_queryset(PersonQuerySet)()
+    objects = SlugManager()
 
     class Meta:
         verbose_name = _("person")

@@ -32,6 +32,7 @@ from consultations.models import (
     Registration,
     Segment,
 )
+from consultations.querysets import public_people
 from consultations.services import TransitionRefused, decide_registration, moderate_contribution
 from stakeholders.api.serializers import PersonSerializer, StaffPersonSerializer
 from stakeholders.enums import StakeholderCategory
@@ -141,7 +142,7 @@ class PersonViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         """The public sees people with a role at a published hearing; staff see everyone."""
         queryset = super().get_queryset()
-        return queryset if self.staff() else queryset.public()
+        return queryset if self.staff() else public_people(queryset)
 
     def get_serializer_class(self):
         return StaffPersonSerializer if self.staff() else PersonSerializer

@@ -13,7 +13,7 @@ from consultations.models.constraints import (
     ordered_constraint,
 )
 from consultations.models.texts import HasOutcomeText
-from consultations.querysets import SegmentQuerySet
+from consultations.querysets import ParticipationQuerySet, SegmentQuerySet
 
 
 class HasRoles:
@@ -299,6 +299,7 @@ class Participation(Placed):
         related_name="participations",
     )
 
+    objects = PlacedManager.from_queryset(ParticipationQuerySet)()
     history = HistoricalRecords()
 
     class Meta:

@@ -106,6 +106,35 @@ def test_person_page_shows_roles_with_the_position_held_at_the_time(client):
     assert "Draft hearing" not in page
 
 
+def test_organization_page_lists_only_people_the_public_may_see(client):
+    """The same people as /people/<slug>/ answers for: with a role at a published hearing, in a
+    segment or a sub-discussion; never one named only in a draft programme or only in the
+    register."""
+    organization = OrganizationFactory(slug="open-ngo", name="Open NGO")
+    heard = PersonFactory(name="Heard Panellist", organization=organization)
+    ParticipationFactory(person=heard, segment=SegmentFactory(hearing=HearingFactory()))
+    in_sub_discussion = PersonFactory(name="Regional Voice", organization=organization)
+    ParticipationFactory(
+        person=in_sub_discussion, segment=None, sub_discussion=SubDiscussionFactory()
+    )
+    drafted = PersonFactory(name="Drafted Speaker", organization=organization)
+    ParticipationFactory(
+        person=drafted, segment=SegmentFactory(hearing=HearingFactory(published=False))
+    )
+    registered = PersonFactory(name="Register Only", organization=organization)
+
+    page = client.get("/stakeholders/open-ngo/").content.decode()
+
+    assert f'href="/people/{heard.slug}/"' in page
+    assert f'href="/people/{in_sub_discussion.slug}/"' in page
+    assert "Drafted Speaker" not in page
+    assert "Register Only" not in page
+    assert [
+        client.get(f"/people/{person.slug}/").status_code
+        for person in (heard, in_sub_discussion, drafted, registered)
+    ] == [200, 200, 404, 404]
+
+
 @pytest.mark.parametrize("url", ["/stakeholders/nobody/", "/people/nobody/"])
 def test_unknown_organization_or_person_is_404(client, url):
     response = client.get(url)
