@@ -29,7 +29,7 @@ class Organization(models.Model):
     country = CountryField(
         _("country"),
         blank=True,
-        help_text=_("Where the organization has its seat; for a State, the State itself."),
+        help_text=_("Headquarters country; for a State, the State itself."),
     )
     region = models.GeneratedField(
         expression=region_expression("country"),
@@ -98,6 +98,12 @@ class Organization(models.Model):
     @property
     def is_state(self):
         return self.category in StakeholderCategory.states()
+
+    @property
+    def country_label(self):
+        """What `country` means for this organization: a State's own country, anyone else's
+        headquarters (which says nothing of whom it speaks for)."""
+        return _("Country") if self.is_state else _("Headquarters")
 
     @property
     def subregion(self):

@@ -173,3 +173,25 @@ def test_stakeholder_pages_run_a_fixed_number_of_queries(client, django_assert_n
     with django_assert_num_queries(2):
         response = client.get("/people/busy-person/")
     assert response.content.decode().count("/#segment-") == 2 * rows
+
+
+def test_a_states_country_is_its_country_anyone_elses_is_a_headquarters(client):
+    OrganizationFactory(
+        slug="kenya", name="Kenya", category=StakeholderCategory.MEMBER_STATE, country="KE"
+    )
+    OrganizationFactory(slug="geneva-ngo", name="Geneva NGO", country="CH")
+    OrganizationFactory(slug="nowhere-ngo", name="Nowhere NGO", country="")
+
+    def facts(slug):
+        page = " ".join(client.get(f"/stakeholders/{slug}/").content.decode().split())
+        return page.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0]
+
+    assert "<dt>Country</dt><dd>Kenya</dd>" in facts("kenya")
+    assert "<dt>Region</dt><dd>Africa</dd>" in facts("kenya")
+    # A headquarters is no region the organization speaks for: no region is shown from it.
+    assert "<dt>Headquarters</dt><dd>Switzerland</dd>" in facts("geneva-ngo")
+    assert "Region" not in facts("geneva-ngo")
+    assert "<dt>Headquarters</dt><dd>Not stated</dd>" in facts("nowhere-ngo")
+    directory = " ".join(client.get("/stakeholders/").content.decode().split())
+    assert "Civil society organization · Headquarters: Switzerland</span>" in directory
+    assert "Member State · Kenya</span>" in directory
