@@ -17,8 +17,8 @@ class SlugManager(models.Manager):
 
 
 class Organization(models.Model):
-    """One register of organizations, Member States included, used by every other record: people,
-    programme roles, registrations and contributions point here instead of repeating a name."""
+    """One register of organizations, Member States included, used by every other record: people
+    and whatever records what they did point here instead of repeating a name."""
 
     name = models.CharField(_("name"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)

@@ -1,5 +1,6 @@
 """The register of organizations through the API: public for everyone, writes for staff with the
-model permission. (People through the API: consultations/tests/test_api_people.py.)"""
+model permission. (People through the API are tested beside the viewset that serves them: whom
+the public sees depends on records this app does not hold.)"""
 
 import pytest
 
