@@ -60,6 +60,7 @@ bench: $(VENV)/.requirements
 lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.requirements-dev
 	$(BIN)/ruff format .

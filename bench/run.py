@@ -180,7 +180,7 @@ def choose_pages():
             "contribution",
             contribution and url("consultations:contribution", contribution.reference),
         ),
-        ("organization", organization and url("stakeholders:organization", organization.slug)),
+        ("organization", organization and url("consultations:organization", organization.slug)),
         ("API contributions", url("api:contribution-list")),
     ]
 

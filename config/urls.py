@@ -28,7 +28,6 @@ urlpatterns = [
     path("api/v1/", include("consultations.api.urls")),
     path("hearings.ics", hearings_calendar, name="hearings-calendar"),
     path("hearings/<slug:slug>.ics", hearing_calendar, name="hearing-calendar"),
-    path("", include("stakeholders.urls")),
     path("", include("consultations.urls")),
 ]
 

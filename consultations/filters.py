@@ -18,7 +18,7 @@ from consultations.enums import (
 )
 from consultations.models import Contribution, Hearing, Process, Registration, Segment
 from stakeholders.enums import Region, StakeholderCategory
-from stakeholders.filters import LenientChoiceFilter, every_word_in, search_words
+from stakeholders.filters import LenientChoiceFilter, SearchFilter, search_words
 
 
 class WholeNumberFilter(django_filters.CharFilter):
@@ -35,18 +35,6 @@ class WholeNumberFilter(django_filters.CharFilter):
         if not value.isdecimal() or not 1 <= int(value) <= self.largest:
             return qs.none()
         return super().filter(qs, int(value))
-
-
-class SearchFilter(django_filters.CharFilter):
-    """`q`, the one search of a list, page and API alike: every word in one of `fields`."""
-
-    def __init__(self, *args, fields, **kwargs):
-        self.fields = fields
-        kwargs.setdefault("label", _("Search"))
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        return every_word_in(qs, value or "", self.fields)
 
 
 class ProcessFilterSet(django_filters.FilterSet):

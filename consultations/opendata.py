@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +30,9 @@ from consultations.models import (
     Segment,
     SubDiscussion,
 )
+from consultations.querysets import public_people
 from consultations.rules import credit
-from stakeholders.models import Organization, Person
+from stakeholders.models import Organization
 
 CHUNK_ROWS = 250
 ITERATOR_CHUNK = 2000
@@ -117,9 +117,6 @@ def contribution_columns():
 
 
 def tables():
-    in_public_segment = Q(segment__hearing__published=True) | Q(
-        sub_discussion__segment__hearing__published=True
-    )
     return [
         Table(
             "processes",
@@ -209,7 +206,7 @@ def tables():
         Table(
             "participants",
             _("Who had a role where: chairs, moderators, panellists, speakers."),
-            lambda: Participation.objects.filter(in_public_segment).order_by("pk"),
+            lambda: Participation.objects.public().order_by("pk"),
             [
                 ("segment", "segment_id", _("Id of the segment, or empty for a sub-discussion.")),
                 ("sub_discussion", "sub_discussion_id", _("Id of the sub-discussion, or empty.")),
@@ -225,7 +222,7 @@ def tables():
         Table(
             "interventions",
             _("Statements from the floor."),
-            lambda: Intervention.objects.filter(in_public_segment).order_by("pk"),
+            lambda: Intervention.objects.public().order_by("pk"),
             [
                 ("segment", "segment_id", _("Id of the segment, or empty for a sub-discussion.")),
                 ("sub_discussion", "sub_discussion_id", _("Id of the sub-discussion, or empty.")),
@@ -280,7 +277,7 @@ def tables():
         Table(
             "people",
             _("People who had a role in a hearing; no contact details."),
-            lambda: Person.objects.public().order_by("pk"),
+            lambda: public_people().order_by("pk"),
             [
                 ("slug", "slug", _("Identifier used by the other tables.")),
                 ("honorific", "honorific", _("Honorific as written.")),

@@ -3,7 +3,7 @@ same way."""
 
 from django.apps import apps
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
 
 from consultations.enums import (
     ContributionStatus,
@@ -12,6 +12,7 @@ from consultations.enums import (
     PublicationConsent,
 )
 from consultations.rules import status_condition
+from stakeholders.models import Person
 
 
 def outcome_public(hearing="hearing__"):
@@ -107,6 +108,29 @@ class ContributionQuerySet(models.QuerySet):
             )
             .order_by("-published_at", "-id")
         )
+
+
+class PlacedQuerySet(models.QuerySet):
+    def public(self):
+        """Programme roles and floor interventions the public may see: those at published
+        hearings, whether in a segment or in one of its sub-discussions."""
+        return self.filter(
+            Q(segment__hearing__published=True)
+            | Q(sub_discussion__segment__hearing__published=True)
+        )
+
+
+def public_people(people=None):
+    """People the public may see: those with a public role (`PlacedQuerySet.public`).
+    Someone named only in a draft programme, or only in the register, stays private until a
+    hearing naming them is published. Every public surface that lists or shows people (pages,
+    API, sitemap, open data) asks here; `people` narrows a Person queryset, all people by
+    default. An EXISTS rather than a join, so a person with many roles comes once without
+    DISTINCT."""
+    roles = apps.get_model("consultations", "Participation").objects.public()
+    if people is None:
+        people = Person.objects.all()
+    return people.filter(Exists(roles.filter(person=OuterRef("pk"))))
 
 
 class SegmentQuerySet(models.QuerySet):

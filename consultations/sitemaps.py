@@ -5,7 +5,8 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from consultations.models import Contribution, Hearing
-from stakeholders.models import Organization, Person
+from consultations.querysets import public_people
+from stakeholders.models import Organization
 
 
 class PagesSitemap(Sitemap):
@@ -14,7 +15,7 @@ class PagesSitemap(Sitemap):
             "consultations:home",
             "consultations:hearings",
             "consultations:contributions",
-            "stakeholders:organizations",
+            "consultations:organizations",
         ]
 
     def location(self, item):
@@ -56,15 +57,15 @@ class OrganizationSitemap(Sitemap):
         return Organization.objects.only("slug").order_by("id")
 
     def location(self, organization):
-        return reverse("stakeholders:organization", args=[organization.slug])
+        return reverse("consultations:organization", args=[organization.slug])
 
 
 class PersonSitemap(Sitemap):
     def items(self):
-        return Person.objects.public().only("slug").order_by("id")
+        return public_people().only("slug").order_by("id")
 
     def location(self, person):
-        return reverse("stakeholders:person", args=[person.slug])
+        return reverse("consultations:person", args=[person.slug])
 
 
 SITEMAPS = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations import submission_views, views
+from consultations import people_views, submission_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("contributions/", views.contribution_list, name="contributions"),
     path("contributions/<str:reference>/", views.contribution_detail, name="contribution"),
     path("language/<str:code>/", views.set_language, name="set_language"),
+    path("stakeholders/", people_views.organization_list, name="organizations"),
+    path("stakeholders/<slug:slug>/", people_views.organization_detail, name="organization"),
+    path("people/<slug:slug>/", people_views.person_detail, name="person"),
     path("hearings/<slug:slug>/register/", submission_views.register, name="register"),
     path(
         "hearings/<slug:slug>/register/received/",

@@ -10,7 +10,6 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -19,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import conditional_page, require_safe
+from django.views.decorators.http import require_safe
 
 from consultations.access import hearing_for, outcome_texts_shown, staff_may_view_page
 from consultations.enums import HearingStatus, UNLanguage
@@ -36,16 +35,10 @@ from consultations.models import (
 )
 from consultations.rules import Window
 from consultations.statistics import COLUMNS, who_was_heard
+from consultations.views_support import public_page, query_without_page, select_field
 from stakeholders.enums import Region, StakeholderCategory
-from stakeholders.views import select_field
 
 PAGE_SIZE = 25
-
-
-def public_page(view):
-    """A page anyone may read: GET or HEAD only, with an ETag of its content. It only reads, so
-    it runs outside ATOMIC_REQUESTS' transaction (no savepoint round trips)."""
-    return transaction.non_atomic_requests(require_safe(conditional_page(view)))
 
 
 def optional_url(name, *args):
@@ -234,12 +227,6 @@ def valid_results(filterset):
     """The filtered rows; a value the filter cannot read (`year=abc`) matches nothing, where
     django-filter would ignore it and list everything."""
     return filterset.qs if filterset.is_valid() else filterset.queryset.none()
-
-
-def query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @public_page

@@ -1,11 +1,11 @@
-"""The filters of the organizations directory, for its page and the API (django-filter)."""
+"""The filters of the register, shared by pages and the API (django-filter)."""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.enums import Region, StakeholderCategory
-from stakeholders.models import Organization
+from stakeholders.models import Organization, Person
 
 MAX_SEARCH_LENGTH = 200
 
@@ -23,6 +23,18 @@ def every_word_in(queryset, value, fields):
             any_field |= Q(**{f"{name}__icontains": word})
         queryset = queryset.filter(any_field)
     return queryset
+
+
+class SearchFilter(django_filters.CharFilter):
+    """`q`, the one search of a list, page and API alike: every word in one of `fields`."""
+
+    def __init__(self, *args, fields, **kwargs):
+        self.fields = fields
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return every_word_in(qs, value or "", self.fields)
 
 
 class LenientChoiceFilter(django_filters.CharFilter):
@@ -53,3 +65,14 @@ class OrganizationFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return every_word_in(queryset, value, ["name", "acronym"])
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    organization = django_filters.CharFilter(
+        field_name="organization__slug", label=_("Organization")
+    )
+    q = SearchFilter(fields=["name", "position", "organization__name"])
+
+    class Meta:
+        model = Person
+        fields = ["organization", "q"]

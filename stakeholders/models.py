@@ -16,20 +16,9 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class PersonQuerySet(models.QuerySet):
-    def public(self):
-        """People the public may see: those with a role at a published hearing. Someone named
-        only in a draft programme stays private until that hearing is published. (The roles
-        are consultations' Participation rows, reached by their related name.)"""
-        return self.filter(
-            Q(participations__segment__hearing__published=True)
-            | Q(participations__sub_discussion__segment__hearing__published=True)
-        ).distinct()
-
-
 class Organization(models.Model):
-    """One register of organizations, Member States included, used by every other record: people,
-    programme roles, registrations and contributions point here instead of repeating a name."""
+    """One register of organizations, Member States included, used by every other record: people
+    and whatever records what they did point here instead of repeating a name."""
 
     name = models.CharField(_("name"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
@@ -40,7 +29,7 @@ class Organization(models.Model):
     country = CountryField(
         _("country"),
         blank=True,
-        help_text=_("Where the organization has its seat; for a State, the State itself."),
+        help_text=_("Headquarters country; for a State, the State itself."),
     )
     region = models.GeneratedField(
         expression=region_expression("country"),
@@ -111,6 +100,12 @@ class Organization(models.Model):
         return self.category in StakeholderCategory.states()
 
     @property
+    def country_label(self):
+        """What `country` means for this organization: a State's own country, anyone else's
+        headquarters (which says nothing of whom it speaks for)."""
+        return _("Country") if self.is_state else _("Headquarters")
+
+    @property
     def subregion(self):
         return COUNTRY_SUBREGION.get(self.country.code, "")
 
@@ -150,7 +145,7 @@ class Person(models.Model):
     )
     email = models.EmailField(_("email"), blank=True, help_text=_("Never shown to the public."))
 
-    objects = SlugManager.from_queryset(PersonQuerySet)()
+    objects = SlugManager()
 
     class Meta:
         verbose_name = _("person")

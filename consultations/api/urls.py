@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from consultations.api import views
 from consultations.opendata import open_data_response
-from stakeholders.api.views import OrganizationViewSet, PersonViewSet
+from stakeholders.api.views import OrganizationViewSet
 
 app_name = "api"
 
@@ -48,7 +48,7 @@ router.register("processes", views.ProcessViewSet, basename="process")
 router.register("hearings", views.HearingViewSet, basename="hearing")
 router.register("segments", views.SegmentViewSet, basename="segment")
 router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("people", PersonViewSet, basename="person")
+router.register("people", views.PersonViewSet, basename="person")
 router.register("contributions", views.ContributionViewSet, basename="contribution")
 router.register("registrations", views.RegistrationViewSet, basename="registration")
 

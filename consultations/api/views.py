@@ -38,7 +38,11 @@ from consultations.models import (
     Registration,
     Segment,
 )
+from consultations.querysets import public_people
 from consultations.services import TransitionRefused, decide_registration, moderate_contribution
+from stakeholders.api.serializers import PersonSerializer, StaffPersonSerializer
+from stakeholders.filters import PersonFilterSet
+from stakeholders.models import Person
 
 
 def segments_with_programme(public):
@@ -97,6 +101,29 @@ class SegmentViewSet(viewsets.ModelViewSet):
         staff = staff_may_view(self.request.user, Segment)
         segments = segments_with_programme(public=not staff)
         return segments if staff else segments.public()
+
+
+# Here rather than in `stakeholders`: whom the public may see depends on their roles.
+class PersonViewSet(viewsets.ModelViewSet):
+    """People who had a role in a hearing: names, positions and organizations; emails only for
+    staff."""
+
+    queryset = Person.objects.select_related("organization")
+    lookup_field = "slug"
+    filterset_class = PersonFilterSet
+    ordering_fields = ["name"]
+    ordering = ["name"]
+
+    def staff(self):
+        return staff_may_view(self.request.user, Person)
+
+    def get_queryset(self):
+        """The public sees people with a role at a published hearing; staff see everyone."""
+        queryset = super().get_queryset()
+        return queryset if self.staff() else public_people(queryset)
+
+    def get_serializer_class(self):
+        return StaffPersonSerializer if self.staff() else PersonSerializer
 
 
 class ContributionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -13,7 +13,12 @@ from consultations.models.constraints import (
     ordered_constraint,
 )
 from consultations.models.texts import HasOutcomeText
-from consultations.querysets import KeyMessageQuerySet, SegmentQuerySet, SubDiscussionQuerySet
+from consultations.querysets import (
+    KeyMessageQuerySet,
+    PlacedQuerySet,
+    SegmentQuerySet,
+    SubDiscussionQuerySet,
+)
 
 
 class HasRoles:
@@ -261,7 +266,7 @@ class Placed(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"))
 
-    objects = PlacedManager()
+    objects = PlacedManager.from_queryset(PlacedQuerySet)()
 
     class Meta:
         abstract = True

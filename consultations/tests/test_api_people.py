@@ -1,9 +1,10 @@
 """People through the API: the public sees those with a role at a published hearing, never an
-email; staff see everyone. (In consultations' tests because a role is a consultations record.)"""
+email; staff see everyone and write with the model permission."""
 
 import pytest
 
 from consultations.tests.factories import HearingFactory, ParticipationFactory, SegmentFactory
+from stakeholders.models import Person
 from stakeholders.tests.api_support import data_queries, fresh_throttle  # noqa: F401
 from stakeholders.tests.factories import OrganizationFactory, PersonFactory
 
@@ -62,3 +63,23 @@ def test_people_list_runs_a_fixed_number_of_queries(client, rows):
     # 1 count, 2 the page (people with their organization)
     with data_queries(2):
         assert client.get("/api/v1/people/").json()["count"] == 2 * rows
+
+
+def test_staff_create_a_person_in_an_organization(client, editor):
+    OrganizationFactory(slug="fian")
+    client.force_login(editor)
+    response = client.post(
+        "/api/v1/people/",
+        {"slug": "ana", "name": "Ana Ruiz", "organization": "fian", "email": "ana@example.org"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    assert Person.objects.get().organization.slug == "fian"
+
+
+def test_anonymous_and_viewers_cannot_write_people(client, viewer):
+    with_role(PersonFactory(slug="ana"))
+    assert client.delete("/api/v1/people/ana/").status_code == 401
+    client.force_login(viewer)
+    assert client.delete("/api/v1/people/ana/").status_code == 403
+    assert Person.objects.count() == 1

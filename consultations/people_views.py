@@ -1,42 +1,23 @@
-"""The organizations directory, an organization's page and a person's page.
+"""The organizations directory, an organization's page and a person's page: the register as the
+public sees it, with what each organization and person did at the published hearings.
 
-The pages show what people did at hearings through the reverse relations the `consultations` app
-declares (`participations`, `contributions`); this module imports nothing from it, so the
-dependence between the apps keeps its one direction."""
+They live here rather than in `stakeholders`, which is the register alone and names nothing of
+the hearings."""
 
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import conditional_page, require_safe
 from django_countries import countries
 
+from consultations.models import Contribution, Participation
+from consultations.querysets import public_people
+from consultations.views_support import public_page, query_without_page, select_field
 from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.filters import OrganizationFilterSet
 from stakeholders.models import Organization, Person
 
 PAGE_SIZE = 50
 LATEST_CONTRIBUTIONS = 25
-PUBLISHED_HEARING = Q(segment__hearing__published=True) | Q(
-    sub_discussion__segment__hearing__published=True
-)
-
-
-def select_field(request, name, label, any_label, choices):
-    """A list filter as a select (templates/includes/select_filter.html). A value given in the
-    address but not among the choices stays shown and selected, so the visitor sees why the list
-    is empty."""
-    current = request.GET.get(name, "")
-    options = [(str(value), text, str(value) == current) for value, text in choices]
-    if current and not any(selected for _value, _text, selected in options):
-        options.append((current, current, True))
-    return {"name": name, "label": label, "any_label": any_label, "options": options}
-
-
-def public_page(view):
-    """GET or HEAD only, with an ETag of its content, outside ATOMIC_REQUESTS (it only reads)."""
-    return transaction.non_atomic_requests(require_safe(conditional_page(view)))
 
 
 def with_segments(roles):
@@ -47,11 +28,11 @@ def with_segments(roles):
     return roles
 
 
-def roles_queryset(model):
+def roles_queryset():
     """Programme roles at published hearings, most recent hearing first, each with its place and
     hearing in the same query."""
     return (
-        model.objects.filter(PUBLISHED_HEARING)
+        Participation.objects.public()
         .select_related(
             "person",
             "organization",
@@ -84,15 +65,13 @@ def organization_list(request):
     page = Paginator(filterset.qs.order_by("name", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
-        "stakeholders/organization_list.html",
+        "consultations/organization_list.html",
         {
             "filterset": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "search": request.GET.get("q", ""),
             "fields": [
                 select_field(
@@ -114,19 +93,16 @@ def organization_list(request):
 @public_page
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
-    participation_model = Organization._meta.get_field("participations").related_model
-    contributions = organization.contributions.published().credited()
+    contributions = Contribution.objects.published().credited().filter(organization=organization)
     return render(
         request,
-        "stakeholders/organization_detail.html",
+        "consultations/organization_detail.html",
         {
             "organization": organization,
-            "people": organization.people.only(
+            "people": public_people(organization.people.all()).only(
                 "honorific", "name", "slug", "position", "organization_id"
             ),
-            "roles": with_segments(
-                roles_queryset(participation_model).filter(organization=organization)
-            ),
+            "roles": with_segments(roles_queryset().filter(organization=organization)),
             "contributions": contributions.select_related("hearing")
             .only(
                 "reference", "title", "language", "published_at", "organization", "hearing__title"
@@ -139,13 +115,14 @@ def organization_detail(request, slug):
 
 @public_page
 def person_detail(request, slug):
-    person = get_object_or_404(Person.objects.public().select_related("organization"), slug=slug)
-    participation_model = Person._meta.get_field("participations").related_model
+    person = get_object_or_404(
+        public_people(Person.objects.select_related("organization")), slug=slug
+    )
     return render(
         request,
-        "stakeholders/person_detail.html",
+        "consultations/person_detail.html",
         {
             "person": person,
-            "roles": with_segments(roles_queryset(participation_model).filter(person=person)),
+            "roles": with_segments(roles_queryset().filter(person=person)),
         },
     )

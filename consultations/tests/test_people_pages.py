@@ -1,4 +1,4 @@
-"""The organizations directory, an organization's page and a person's page."""
+"""The organizations directory, an organization's page and a person's page (people_views)."""
 
 import datetime
 
@@ -15,6 +15,7 @@ from consultations.tests.factories import (
     SubDiscussionFactory,
 )
 from stakeholders.enums import StakeholderCategory
+from stakeholders.models import Organization
 from stakeholders.tests.factories import OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +71,6 @@ def test_directory_search_is_handled_and_escaped(client, search):
 
 def test_seed_organization_page_shows_people_roles_and_contributions(client):
     call_command("loaddata", "gcm_hearing_2017", verbosity=0)
-    from stakeholders.models import Organization
-
     iom = Organization.objects.get(slug="iom")
     ContributionFactory(
         organization=iom,
@@ -105,6 +104,35 @@ def test_person_page_shows_roles_with_the_position_held_at_the_time(client):
     assert "then Deputy director then" in page
     assert "Panel on pathways" in page
     assert "Draft hearing" not in page
+
+
+def test_organization_page_lists_only_people_the_public_may_see(client):
+    """The same people as /people/<slug>/ answers for: with a role at a published hearing, in a
+    segment or a sub-discussion; never one named only in a draft programme or only in the
+    register."""
+    organization = OrganizationFactory(slug="open-ngo", name="Open NGO")
+    heard = PersonFactory(name="Heard Panellist", organization=organization)
+    ParticipationFactory(person=heard, segment=SegmentFactory(hearing=HearingFactory()))
+    in_sub_discussion = PersonFactory(name="Regional Voice", organization=organization)
+    ParticipationFactory(
+        person=in_sub_discussion, segment=None, sub_discussion=SubDiscussionFactory()
+    )
+    drafted = PersonFactory(name="Drafted Speaker", organization=organization)
+    ParticipationFactory(
+        person=drafted, segment=SegmentFactory(hearing=HearingFactory(published=False))
+    )
+    registered = PersonFactory(name="Register Only", organization=organization)
+
+    page = client.get("/stakeholders/open-ngo/").content.decode()
+
+    assert f'href="/people/{heard.slug}/"' in page
+    assert f'href="/people/{in_sub_discussion.slug}/"' in page
+    assert "Drafted Speaker" not in page
+    assert "Register Only" not in page
+    assert [
+        client.get(f"/people/{person.slug}/").status_code
+        for person in (heard, in_sub_discussion, drafted, registered)
+    ] == [200, 200, 404, 404]
 
 
 @pytest.mark.parametrize("url", ["/stakeholders/nobody/", "/people/nobody/"])
@@ -145,3 +173,25 @@ def test_stakeholder_pages_run_a_fixed_number_of_queries(client, django_assert_n
     with django_assert_num_queries(2):
         response = client.get("/people/busy-person/")
     assert response.content.decode().count("/#segment-") == 2 * rows
+
+
+def test_a_states_country_is_its_country_anyone_elses_is_a_headquarters(client):
+    OrganizationFactory(
+        slug="kenya", name="Kenya", category=StakeholderCategory.MEMBER_STATE, country="KE"
+    )
+    OrganizationFactory(slug="geneva-ngo", name="Geneva NGO", country="CH")
+    OrganizationFactory(slug="nowhere-ngo", name="Nowhere NGO", country="")
+
+    def facts(slug):
+        page = " ".join(client.get(f"/stakeholders/{slug}/").content.decode().split())
+        return page.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0]
+
+    assert "<dt>Country</dt><dd>Kenya</dd>" in facts("kenya")
+    assert "<dt>Region</dt><dd>Africa</dd>" in facts("kenya")
+    # A headquarters is no region the organization speaks for: no region is shown from it.
+    assert "<dt>Headquarters</dt><dd>Switzerland</dd>" in facts("geneva-ngo")
+    assert "Region" not in facts("geneva-ngo")
+    assert "<dt>Headquarters</dt><dd>Not stated</dd>" in facts("nowhere-ngo")
+    directory = " ".join(client.get("/stakeholders/").content.decode().split())
+    assert "Civil society organization · Headquarters: Switzerland</span>" in directory
+    assert "Member State · Kenya</span>" in directory
