@@ -302,6 +302,18 @@ def test_programme_follows_the_seed_in_order(seed):
         assert titles == (subs or [])
 
 
+def test_regional_discussions_are_about_their_m49_regions(seed):
+    """Africa and Europe is one group of two; M49 places the Middle East in (Western) Asia."""
+    regions = dict(
+        SubDiscussion.objects.filter(segment__hearing=seed).values_list("title", "regions")
+    )
+    assert regions == {
+        "The Americas": ["americas"],
+        "Africa and Europe": ["africa", "europe"],
+        "Asia and Middle East": ["asia"],
+    }
+
+
 def test_every_summary_paragraph_is_in_its_place_verbatim(seed):
     paragraphs = source_paragraphs()
     texts = {s.order: s.summary for s in seed.segments.all()}
