@@ -34,7 +34,7 @@ from consultations.models import (
     SegmentTranslation,
     SubDiscussionTranslation,
 )
-from consultations.statistics import COLUMNS, who_was_heard
+from consultations.statistics import who_was_heard
 from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.views import select_field
 
@@ -245,7 +245,7 @@ def hearing_statistics(request, slug):
     return render(
         request,
         "consultations/hearing_statistics.html",
-        {"hearing": hearing, "breakdowns": who_was_heard(hearing), "columns": COLUMNS},
+        {"hearing": hearing, "statistics": who_was_heard(hearing)},
     )
 
 
