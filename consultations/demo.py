@@ -118,11 +118,12 @@ PANEL_TITLES = [
     "Panel {n}: partnerships for {theme}",
 ]
 
+# Regional discussions and the M49 regions each is about (the Middle East is in Western Asia).
 REGIONAL_DISCUSSIONS = [
-    "Africa and the Middle East",
-    "Asia and the Pacific",
-    "Latin America and the Caribbean",
-    "Europe and North America",
+    ("Africa and the Middle East", ["africa", "asia"]),
+    ("Asia and the Pacific", ["asia", "oceania"]),
+    ("Latin America and the Caribbean", ["americas"]),
+    ("Europe and North America", ["americas", "europe"]),
 ]
 
 # Given and family names in several scripts and traditions.

@@ -34,7 +34,7 @@ from consultations.models import (
     SubDiscussionTranslation,
 )
 from consultations.rules import Window
-from consultations.statistics import COLUMNS, who_was_heard
+from consultations.statistics import who_was_heard
 from consultations.views_support import public_page, query_without_page, select_field
 from stakeholders.enums import Region, StakeholderCategory
 
@@ -219,7 +219,7 @@ def hearing_statistics(request, slug):
     return render(
         request,
         "consultations/hearing_statistics.html",
-        {"hearing": hearing, "breakdowns": who_was_heard(hearing), "columns": COLUMNS},
+        {"hearing": hearing, "statistics": who_was_heard(hearing)},
     )
 
 

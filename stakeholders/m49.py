@@ -5,7 +5,11 @@ Taiwan, which M49 does not list on its own, is counted in Eastern Asia so that s
 region stay complete.
 """
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Case, CharField, Value, When
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.enums import Region
@@ -89,3 +93,63 @@ def region_expression(country_field):
         default=Value(""),
         output_field=CharField(max_length=10),
     )
+
+
+def canonical_regions(values):
+    """The regions named, each once, in the order of `Region`: so that two records about the same
+    regions hold the same value, and "Africa and Europe" is one group however it was ticked."""
+    named = set(values)
+    return [region.value for region in Region if region.value in named]
+
+
+def validate_regions(value):
+    """A list of M49 regions, written once for model forms, the admin and the API."""
+    if not isinstance(value, list | tuple):
+        raise ValidationError(_("Choose the regions from the list."), code="regions_not_a_list")
+    unknown = [item for item in value if item not in Region.values]
+    if unknown:
+        raise ValidationError(
+            _("%(value)s is not one of the M49 regions."),
+            code="unknown_region",
+            params={"value": ", ".join(str(item) for item in unknown)},
+        )
+
+
+def regions_label(regions):
+    """One group of regions as people write it: “Africa and Europe”."""
+    return get_text_list([Region(region).label for region in regions], _("and"))
+
+
+class RegionsField(models.JSONField):
+    """One or more M49 regions, stored as a JSON list in the order of `Region`; empty when none.
+    A checkbox for each region in forms. Unlike a many-to-many to a table of regions, the group
+    is one value, so statistics group on it as it is, without splitting it."""
+
+    default_validators = [validate_regions]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple) and all(item in Region.values for item in value):
+            return canonical_regions(value)
+        return value
+
+    def pre_save(self, model_instance, add):
+        """Canonical on every save, also of a record never cleaned (fixtures, bulk_create)."""
+        value = self.to_python(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        return models.Field.formfield(
+            self,
+            **{
+                "form_class": forms.MultipleChoiceField,
+                "choices": Region.choices,
+                "widget": forms.CheckboxSelectMultiple,
+                **kwargs,
+            },
+        )

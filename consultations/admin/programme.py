@@ -181,7 +181,7 @@ class InterventionInline(KnownAutocompleteMixin, admin.TabularInline):
 
 class SubDiscussionInline(admin.StackedInline):
     model = SubDiscussion
-    fields = ["order", "title", "language", "summary"]
+    fields = ["order", "title", "regions", "language", "summary"]
     show_change_link = True
     formset = OrderedInlineFormSet
     extra = 0
@@ -246,7 +246,7 @@ class SubDiscussionTranslationInline(admin.StackedInline):
 
 @admin.register(SubDiscussion)
 class SubDiscussionAdmin(KnownAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["title", "segment", "order"]
+    list_display = ["title", "segment", "order", "regions_label"]
     list_select_related = ["segment__hearing"]
     search_fields = ["title", "summary"]
     autocomplete_fields = ["segment"]
@@ -254,6 +254,10 @@ class SubDiscussionAdmin(KnownAutocompleteMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("segment__hearing")
+
+    @admin.display(description=_("regions"))
+    def regions_label(self, sub_discussion):
+        return sub_discussion.regions_label
 
 
 class KeyMessageTranslationInline(admin.StackedInline):

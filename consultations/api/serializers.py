@@ -19,6 +19,7 @@ from consultations.models import (
 )
 from consultations.rules import credit_of
 from stakeholders.api.serializers import StrictFieldsMixin, StrictModelSerializer, model_errors
+from stakeholders.enums import Region
 from stakeholders.models import Organization, Person
 
 
@@ -90,10 +91,25 @@ class KeyMessageSerializer(serializers.ModelSerializer):
 class SubDiscussionSerializer(serializers.ModelSerializer):
     participants = ParticipantSerializer(source="participations", many=True, read_only=True)
     interventions = InterventionSerializer(many=True, read_only=True)
+    regions = serializers.ListField(
+        child=serializers.ChoiceField(choices=Region.choices),
+        read_only=True,
+        help_text=_(
+            "The M49 regions a regional discussion is about, as one group (empty for any other)."
+        ),
+    )
 
     class Meta:
         model = SubDiscussion
-        fields = ["order", "title", "summary", "language", "participants", "interventions"]
+        fields = [
+            "order",
+            "title",
+            "regions",
+            "summary",
+            "language",
+            "participants",
+            "interventions",
+        ]
         read_only_fields = fields
 
 

@@ -19,6 +19,7 @@ from consultations.querysets import (
     SegmentQuerySet,
     SubDiscussionQuerySet,
 )
+from stakeholders.m49 import RegionsField, regions_label
 
 
 class HasRoles:
@@ -126,6 +127,13 @@ class SubDiscussion(HasRoles, HasOutcomeText):
     order = models.PositiveSmallIntegerField(_("order in the segment"))
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
+    regions = RegionsField(
+        _("regions"),
+        help_text=_(
+            "The M49 regions a regional discussion is about; none for any other. Its speakers "
+            "count for these regions together: “Africa and Europe” is one group, never split."
+        ),
+    )
 
     objects = InSegmentManager.from_queryset(SubDiscussionQuerySet)()
 
@@ -156,6 +164,10 @@ class SubDiscussion(HasRoles, HasOutcomeText):
         return (*self.segment.natural_key(), self.order)
 
     natural_key.dependencies = ["consultations.segment"]
+
+    @property
+    def regions_label(self):
+        return regions_label(self.regions)
 
 
 class KeyMessage(HasOutcomeText):

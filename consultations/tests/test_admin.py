@@ -17,6 +17,7 @@ from consultations.models import (
     Participation,
     Registration,
     StatusChange,
+    SubDiscussion,
 )
 from consultations.tests.factories import (
     ContributionFactory,
@@ -323,3 +324,41 @@ def test_key_message_cites_only_contributions_to_its_hearing(client, editor):
     accepted = client.post(admin_url(KeyMessage, "add"), form | {"contributions": [own.pk]})
     assert accepted.status_code == 302
     assert list(KeyMessage.objects.get().contributions.all()) == [own]
+
+
+def sub_discussion_form(sub, **changes):
+    data = {"segment": sub.segment.pk, "order": "1", "title": sub.title, "language": "en"}
+    for prefix in ["participations", "interventions", "translations"]:
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data | changes
+
+
+def test_sub_discussion_regions_are_ticked_as_one_group(client, editor):
+    sub = SubDiscussionFactory(title="Africa and Europe")
+    client.force_login(editor)
+    url = admin_url(SubDiscussion, "change", sub.pk)
+    form = client.get(url).content.decode()
+    for value, label in [("africa", "Africa"), ("europe", "Europe"), ("oceania", "Oceania")]:
+        assert f'<input type="checkbox" name="regions" value="{value}"' in form
+        assert f"{label}</label>" in form
+    response = client.post(url, sub_discussion_form(sub, regions=["europe", "africa"]))
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert sub.regions == ["africa", "europe"]
+    listed = client.get(admin_url(SubDiscussion)).content.decode()
+    assert '<td class="field-regions_label">Africa and Europe</td>' in listed
+
+
+def test_unknown_sub_discussion_region_is_refused_and_nothing_stored(client, editor):
+    sub = SubDiscussionFactory(regions=["asia"])
+    client.force_login(editor)
+    response = client.post(
+        admin_url(SubDiscussion, "change", sub.pk),
+        sub_discussion_form(sub, regions=["asia", "middle_east"]),
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice. middle_east is not one of the available choices." in (
+        response.content.decode()
+    )
+    sub.refresh_from_db()
+    assert sub.regions == ["asia"]

@@ -75,10 +75,10 @@ def test_client_reads_the_2017_hearing_with_its_panels_and_participants(client):
         "Tuesday Reitano",
     ]
     regional = panels[2]
-    assert [d["title"] for d in regional["sub_discussions"]] == [
-        "The Americas",
-        "Africa and Europe",
-        "Asia and Middle East",
+    assert [(d["title"], d["regions"]) for d in regional["sub_discussions"]] == [
+        ("The Americas", ["americas"]),
+        ("Africa and Europe", ["africa", "europe"]),
+        ("Asia and Middle East", ["asia"]),
     ]
     assert all(
         s["url"].startswith("http://testserver/api/v1/segments/") for s in hearing["segments"]

@@ -46,6 +46,9 @@ def test_schema_is_valid_openapi_3(client):
     ]:
         assert name in hearing, name
     assert "author_email" not in schema["components"]["schemas"]["Contribution"]["properties"]
+    regions = schema["components"]["schemas"]["SubDiscussion"]["properties"]["regions"]
+    assert regions["type"] == "array"
+    assert regions["readOnly"] is True
 
 
 def test_schema_as_json_validates_too(client):

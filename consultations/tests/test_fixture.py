@@ -1,12 +1,16 @@
 """The seeded hearing: fixtures/gcm_hearing_2017.json against its source, the summary kept in
 fixtures/sources/gcm_hearing_2017_summary.txt (a verbatim copy of the secretariat's text)."""
 
+import html
+import json
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
+from django_countries.fields import Country
 
 from consultations.enums import ParticipationRole as Role
 from consultations.enums import SegmentKind
@@ -17,6 +21,8 @@ from stakeholders.models import Organization, Person
 pytestmark = pytest.mark.django_db
 
 SOURCE = Path(settings.BASE_DIR) / "fixtures" / "sources" / "gcm_hearing_2017_summary.txt"
+ADDED = SOURCE.with_name("ADDED.md")
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "gcm_hearing_2017.json"
 SLUG = "gcm-second-multi-stakeholder-hearing-2017"
 
 UN = "United Nations"
@@ -296,6 +302,18 @@ def test_programme_follows_the_seed_in_order(seed):
         assert titles == (subs or [])
 
 
+def test_regional_discussions_are_about_their_m49_regions(seed):
+    """Africa and Europe is one group of two; M49 places the Middle East in (Western) Asia."""
+    regions = dict(
+        SubDiscussion.objects.filter(segment__hearing=seed).values_list("title", "regions")
+    )
+    assert regions == {
+        "The Americas": ["americas"],
+        "Africa and Europe": ["africa", "europe"],
+        "Asia and Middle East": ["asia"],
+    }
+
+
 def test_every_summary_paragraph_is_in_its_place_verbatim(seed):
     paragraphs = source_paragraphs()
     texts = {s.order: s.summary for s in seed.segments.all()}
@@ -395,3 +413,99 @@ def test_loading_twice_changes_nothing(seed):
         SubDiscussion: 3,
         Participation: 23,
     }
+
+
+# True to the source ------------------------------------------------------------------------------
+
+
+def fixture_records(model):
+    records = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return [record["fields"] for record in records if record["model"] == model]
+
+
+def test_only_the_states_carry_a_country():
+    countries = {
+        o["slug"]: o["country"]
+        for o in fixture_records("stakeholders.organization")
+        if o["country"] or o["category"] in StakeholderCategory.states()
+    }
+    assert countries == {"switzerland": "CH", "mexico": "MX"}
+
+
+def test_every_added_acronym_and_category_is_listed_with_its_basis():
+    """ADDED.md's table has a row per organization naming its acronym and its category, each
+    followed by a basis that is not empty."""
+    rows = {}
+    for line in ADDED.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 6:
+            rows[cells[0]] = cells
+    organizations = fixture_records("stakeholders.organization")
+    assert len(organizations) == 20
+    with translation.override("en"):
+        for organization in organizations:
+            _name, slug, acronym, acronym_basis, category, category_basis = rows[
+                organization["name"]
+            ]
+            assert slug == f"`{organization['slug']}`"
+            assert acronym == (organization["acronym"] or "(none)")
+            assert bool(organization["acronym"]) == (acronym_basis != "—")
+            assert category == str(StakeholderCategory(organization["category"]).label)
+            assert category_basis
+
+
+def test_the_source_writes_only_two_of_the_acronyms():
+    """The acronyms ADDED.md vouches for are not in the source, but for IOM."""
+    text = normalize(SOURCE.read_text(encoding="utf-8"))
+    stated = {
+        o["acronym"]
+        for o in fixture_records("stakeholders.organization")
+        if o["acronym"] and re.search(rf"\b{re.escape(o['acronym'])}\b", text)
+    }
+    assert stated == {"IOM"}
+
+
+# The countries the fixture once gave organizations from outside the seed (GI-TOC, ILO, ICMC and
+# IOM also had CH, which cannot be told apart from the Swiss co-facilitator's State here).
+REMOVED_COUNTRIES = ["US", "AT", "GB", "TH", "BE", "PH", "LB"]
+# The M49 subregions only those countries led to (Austria's and Belgium's is Switzerland's).
+REMOVED_SUBREGIONS = ["Northern America", "Northern Europe", "South-eastern Asia", "Western Asia"]
+
+
+def removed_country_names():
+    names = set(REMOVED_SUBREGIONS)
+    for language in ["en", "fr", "es"]:
+        with translation.override(language):
+            names |= {str(Country(code).name) for code in REMOVED_COUNTRIES}
+    return sorted(names)
+
+
+def visible_text(response):
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", body).split()))
+
+
+def test_no_public_page_shows_a_country_the_seed_does_not_state(client, seed):
+    source = normalize(SOURCE.read_text(encoding="utf-8"))
+    names = removed_country_names()
+    # None of them is in the seed (nor in any page quoting it), so none may be on a page.
+    assert [name for name in names if name in source] == []
+    hearing = f"/hearings/{SLUG}/"
+    paths = [
+        "/",
+        hearing,
+        f"{hearing}statistics/",
+        f"{hearing}outcomes/",
+        "/stakeholders/",
+        *[f"/stakeholders/{o['slug']}/" for o in fixture_records("stakeholders.organization")],
+        *[f"/people/{p['slug']}/" for p in fixture_records("stakeholders.person")],
+    ]
+    for language in ["en", "fr", "es"]:
+        for path in paths:
+            response = client.get(path, headers={"accept-language": language})
+            assert response.status_code == 200, path
+            text = visible_text(response)
+            assert [name for name in names if name in text] == [], (language, path)
+    # The States' own countries are stated, and shown.
+    assert "Switzerland" in visible_text(client.get("/stakeholders/switzerland/"))
+    assert "Mexico" in visible_text(client.get("/stakeholders/mexico/"))

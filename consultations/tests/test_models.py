@@ -203,6 +203,32 @@ def test_sub_discussion_order_is_unique_per_segment(violates):
         SubDiscussionFactory(segment=sub.segment, order=1)
 
 
+def test_sub_discussion_regions_are_stored_once_each_in_m49_order():
+    sub = SubDiscussionFactory(regions=["europe", "africa", "europe"])
+    sub.refresh_from_db()
+    assert sub.regions == ["africa", "europe"]
+    assert str(sub.regions_label) == "Africa and Europe"
+    assert SubDiscussionFactory().regions == []
+    assert str(SubDiscussionFactory(regions=["asia", "americas", "oceania"]).regions_label) == (
+        "Americas, Asia and Oceania"
+    )
+
+
+@pytest.mark.parametrize(
+    ("regions", "message"),
+    [
+        (["africa", "middle_east"], "middle_east is not one of the M49 regions."),
+        ("africa", "Choose the regions from the list."),
+        ({"africa": True}, "Choose the regions from the list."),
+    ],
+)
+def test_sub_discussion_regions_must_be_m49_regions(regions, message):
+    sub = SubDiscussionFactory.build(segment=SegmentFactory(), regions=regions)
+    with pytest.raises(ValidationError) as raised:
+        sub.full_clean()
+    assert raised.value.message_dict == {"regions": [message]}
+
+
 def test_key_message_order_is_unique_per_segment(violates):
     message = KeyMessageFactory(order=1)
     with violates("key_message_order_unique"):

@@ -545,8 +545,11 @@ class Command(BaseCommand):
         sub_discussions = []
         for segment in segments:
             if segment.kind == SegmentKind.PANEL and segment.order == 2:
-                for order, title in enumerate(rng.sample(demo.REGIONAL_DISCUSSIONS, 3), start=1):
-                    sub_discussions.append(SubDiscussion(segment=segment, order=order, title=title))
+                chosen = rng.sample(demo.REGIONAL_DISCUSSIONS, 3)
+                for order, (title, regions) in enumerate(chosen, start=1):
+                    sub_discussions.append(
+                        SubDiscussion(segment=segment, order=order, title=title, regions=regions)
+                    )
         sub_discussions = self.insert(
             SubDiscussion, iter(sub_discussions), len(sub_discussions), "sub-discussions"
         )
