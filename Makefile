@@ -19,6 +19,9 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.requirements
 
 run: export DJANGO_DEBUG ?= on
+# Pages are not cached while developing, so an edit or a command shows at once; set
+# DJANGO_PAGE_CACHE_SECONDS to try the cache.
+run: export DJANGO_PAGE_CACHE_SECONDS ?= 0
 run: $(VENV)/.requirements
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed_hearing

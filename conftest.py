@@ -27,14 +27,24 @@ def collected_static_files(tmp_path_factory):
         yield
 
 
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    """Each test starts with an empty cache (it outlives the rolled-back database) and without the
-    anonymous page cache, so query counts measure the views; test_cache.py turns it on."""
-    from django.core.cache import cache
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 
-    cache.clear()
+
+@pytest.fixture(autouse=True)
+def no_page_cache(request, settings):
+    """Each test that uses the database starts with an empty shared cache (a table of that
+    database by default, whose rows outlive the flush between transactional tests) and every
+    test without the anonymous page cache, so query counts measure the views; test_cache.py
+    turns it on. A test without the database has no cache to clear."""
     settings.PAGE_CACHE_SECONDS = 0
+    if request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+        request.fixturenames
+    ):
+        from django.core.cache import cache
+
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -132,12 +132,20 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# One cache shared by every app server when REDIS_URL (or CACHE_URL) is set: page caches, rate
-# limits and their invalidation then hold across servers.
+# One cache shared by every process and server: page caches and their invalidation, the forms'
+# rate limits and the API throttle must hold across gunicorn's workers, never per process. Redis
+# when REDIS_URL (or CACHE_URL) is set; else a table of the database every process already
+# shares (created by `migrate`, see consultations.apps).
 if os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL"):
     CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or os.environ["REDIS_URL"])}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hearings_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 # Lifetime of cached anonymous pages (consultations.cache); 0 turns every page cache off. A staff
 # edit clears them at once, so the lifetime only bounds memory.
 PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 300)

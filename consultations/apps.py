@@ -13,4 +13,13 @@ class ConsultationsConfig(AppConfig):
         from consultations.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)
+        post_migrate.connect(create_cache_table, sender=self)
         connect_invalidation()
+
+
+def create_cache_table(using="default", **kwargs):
+    """Whoever migrates gets the shared cache's table too, when the cache is the database (no
+    REDIS_URL): `createcachetable` does nothing where the table exists."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

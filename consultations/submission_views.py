@@ -1,6 +1,7 @@
 """The public forms: registration and written contribution, their confirmation and status pages
 (reached through signed, expiring links), the Markdown preview and the attachment download."""
 
+import logging
 import mimetypes
 from pathlib import PurePath
 
@@ -11,10 +12,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from redis.exceptions import RedisError
 
 from consultations.access import contribution_for, hearing_for
 from consultations.enums import ContributionStatus, InterfaceLanguage, RegistrationStatus
@@ -27,7 +29,7 @@ from consultations.forms import (
 from consultations.markdown import render_markdown
 from consultations.models import Contribution, Hearing, Registration
 from consultations.notifications import site_url
-from consultations.ratelimit import allow_post
+from consultations.ratelimit import address_allows, count_submission, email_allows
 from consultations.services import (
     SubmissionRefused,
     TransitionRefused,
@@ -38,6 +40,8 @@ from consultations.services import (
 )
 from consultations.validators import CONTENT_TYPES
 
+logger = logging.getLogger(__name__)
+
 LINK_MAX_AGE = 90 * 24 * 60 * 60
 REGISTRATION_SALT = "consultations.registration-status"
 CONTRIBUTION_SALT = "consultations.contribution-status"
@@ -45,6 +49,8 @@ PREVIEW_POSTS = 60
 # The database failing or timing out while a submission is stored (config.errors answers the
 # same faults with a generic 503 page elsewhere).
 DATABASE_FAULTS = (OperationalError, InterfaceError)
+# The shared cache is a table of the database, or Redis (REDIS_URL).
+CACHE_FAULTS = (*DATABASE_FAULTS, RedisError)
 RETRY_AFTER_SECONDS = 60
 
 
@@ -118,8 +124,41 @@ def correspondence_language():
     return language if language in InterfaceLanguage.values else InterfaceLanguage.ENGLISH
 
 
-def too_many_posts(request):
-    return render(request, "consultations/forms/rate_limited.html", status=429)
+RATE_LIMITED = gettext_lazy(
+    "We have received several submissions from you within a few minutes, so we have not stored "
+    "this one. Your text is kept below: please wait ten minutes and send it again."
+)
+
+
+def too_many_posts(request, template=None, context=None, form=None):
+    """A 429: the form again, as typed, with the reason above it; a bare page for the live
+    preview, which has no form of its own."""
+    if form is None:
+        return render(request, "consultations/forms/rate_limited.html", status=429)
+    form.add_error(None, RATE_LIMITED)
+    context.update(form=form, alert_only=True, organizations=organization_suggestions())
+    return render(request, template, context, status=429)
+
+
+def within_limits(request, scope, email):
+    """Whether this post may go on: the client address's posts and the email address's
+    accepted submissions, both under their limits (`consultations.ratelimit`). A cache that
+    cannot answer lets the post go on, logged: its outage must not turn people away."""
+    try:
+        allowed = address_allows(request, scope)
+        return email_allows(scope, email) and allowed
+    except CACHE_FAULTS:
+        logger.warning("The rate limit could not count a %s post; it went on unlimited.", scope)
+        return True
+
+
+def count_accepted(scope, email):
+    """Count an accepted submission against its email address. The submission is stored by
+    then: a cache that fails now is logged, never turned into an error for the person."""
+    try:
+        count_submission(scope, email)
+    except CACHE_FAULTS:
+        logger.warning("The rate limit could not count an accepted %s submission.", scope)
 
 
 def spam_refused(request, hearing):
@@ -144,7 +183,7 @@ def database_unavailable(request, template, context, form):
             "in a minute."
         ),
     )
-    context.update(form=form, unavailable=True)
+    context.update(form=form, alert_only=True)
     try:
         context["organizations"] = list(organization_suggestions())
         response = render(request, template, context, status=503)
@@ -178,8 +217,9 @@ def register(request, slug):
     form = RegistrationForm(hearing=hearing)
     if request.method == "POST":
         form = RegistrationForm(request.POST, request.FILES, hearing=hearing)
-        if not allow_post(request, "register", request.POST.get("email", "")):
-            return too_many_posts(request)
+        template = "consultations/forms/registration_form.html"
+        if not within_limits(request, "register", request.POST.get("email", "")):
+            return too_many_posts(request, template, context, form)
         if form.is_spam():
             return spam_refused(request, hearing)
         if form.is_valid():
@@ -198,6 +238,7 @@ def register(request, slug):
                     request, "consultations/forms/registration_form.html", context, form
                 )
             else:
+                count_accepted("register", registration.email)
                 # The same answer whether the address was new or already registered: the
                 # status link goes by email only, to the owner of the address.
                 return redirect("consultations:registration_received", hearing.slug)
@@ -270,8 +311,9 @@ def contribute(request, slug):
         context["preview"] = render_markdown(request.POST.get("body", "")[:BODY_MAX])
     elif request.method == "POST":
         form = ContributionForm(request.POST, request.FILES, hearing=hearing)
-        if not allow_post(request, "contribute", request.POST.get("author_email", "")):
-            return too_many_posts(request)
+        template = "consultations/forms/contribution_form.html"
+        if not within_limits(request, "contribute", request.POST.get("author_email", "")):
+            return too_many_posts(request, template, context, form)
         if form.is_spam():
             return spam_refused(request, hearing)
         if form.is_valid():
@@ -296,6 +338,7 @@ def contribute(request, slug):
                     return render(
                         request, "consultations/forms/already_received.html", {"hearing": hearing}
                     )
+                count_accepted("contribute", contribution.author_email)
                 return redirect(contribution_status_path(contribution) + "?submitted=1")
     context.update(form=form, organizations=organization_suggestions())
     return render(request, "consultations/forms/contribution_form.html", context)
@@ -306,7 +349,7 @@ def contribute(request, slug):
 def markdown_preview(request, slug):
     """The live preview's HTML, rendered by the one Markdown renderer the public pages use."""
     hearing_for(request, slug, Hearing.objects.all())
-    if not allow_post(request, "preview", limit=PREVIEW_POSTS):
+    if not address_allows(request, "preview", limit=PREVIEW_POSTS):
         return too_many_posts(request)
     html = render_markdown(request.POST.get("body", "")[:BODY_MAX])
     return HttpResponse(html, content_type="text/html; charset=utf-8")

@@ -7,7 +7,6 @@ import socket
 
 import boto3
 import pytest
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import OperationalError, connection
 from django.test import Client
@@ -67,9 +66,7 @@ def bucket(s3_endpoint, settings):
             },
         },
     }
-    cache.clear()
     yield client
-    cache.clear()
     for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
         client.delete_object(Bucket=BUCKET, Key=item["Key"])
     client.delete_bucket(Bucket=BUCKET)

@@ -16,6 +16,7 @@ from consultations.enums import ContributionStatus
 from consultations.models import Contribution
 from consultations.services import moderate_contribution
 from consultations.tests.factories import ContributionFactory, HearingFactory, KeyMessageFactory
+from stakeholders.tests.api_support import data_queries
 from stakeholders.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,20 +32,20 @@ def hearing():
     return HearingFactory(title="Hearing on decent work", slug="decent-work")
 
 
-def test_cached_page_served_without_queries(client, hearing, django_assert_num_queries):
+def test_cached_page_served_without_queries(client, hearing):
     first = client.get(hearing.get_absolute_url())
     assert first.status_code == 200
     assert first["X-Page-Cache"] == "miss"
-    with django_assert_num_queries(0):
+    with data_queries(0):
         second = client.get(hearing.get_absolute_url())
     assert second.status_code == 200
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
 
 
-def test_head_request_served_from_the_same_entry(client, hearing, django_assert_num_queries):
+def test_head_request_served_from_the_same_entry(client, hearing):
     client.get(hearing.get_absolute_url())
-    with django_assert_num_queries(0):
+    with data_queries(0):
         response = client.head(hearing.get_absolute_url())
     assert response["X-Page-Cache"] == "hit"
 

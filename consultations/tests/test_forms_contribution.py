@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from consultations import ratelimit
 from consultations.enums import ContributionStatus, PublicationConsent
 from consultations.models import Contribution, OutgoingEmail, StatusChange
 from consultations.services import moderate_contribution
@@ -356,13 +357,22 @@ def test_honeypot_filled_stores_nothing(client, hearing):
     assert_nothing_stored()
 
 
-def test_rate_limit_per_address(client, hearing):
-    for number in range(5):
-        client.post(contribute_url(hearing), valid_data(author_email=f"p{number}@example.org"))
-    response = client.post(contribute_url(hearing), valid_data(author_email="p6@example.org"))
+def test_the_sixth_accepted_contribution_of_one_email_gets_429_with_the_form_kept(client, hearing):
+    for number in range(ratelimit.SUBMISSIONS_PER_EMAIL):
+        response = client.post(
+            contribute_url(hearing),
+            valid_data(title=f"Paper {number}", author_email="p@example.org"),
+            REMOTE_ADDR=f"10.0.3.{number}",
+        )
+        assert response.status_code == 302
+    response = client.post(
+        contribute_url(hearing), valid_data(title="Paper six", author_email="P@example.org")
+    )
     assert response.status_code == 429
-    assert "Please wait ten minutes and try again." in response.content.decode()
-    assert Contribution.objects.count() == 5
+    page = response.content.decode()
+    assert "please wait ten minutes and send it again" in page
+    assert 'value="Paper six"' in page
+    assert Contribution.objects.count() == ratelimit.SUBMISSIONS_PER_EMAIL
 
 
 def test_form_refuses_posts_without_csrf_token(hearing):

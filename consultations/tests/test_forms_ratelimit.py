@@ -1,5 +1,5 @@
-"""The rate limit counts in Django's cache: in local memory by default, in Redis when REDIS_URL
-is set, where every server process shares the count."""
+"""The rate limits count in the shared cache: a table of the database by default, Redis when
+REDIS_URL is set; either way every server process shares the count."""
 
 import uuid
 
@@ -8,6 +8,8 @@ from django.core.cache import caches
 from django.test import RequestFactory
 
 from consultations import ratelimit
+from consultations.models import Registration
+from consultations.tests.forms_support import open_hearing
 
 
 @pytest.fixture
@@ -33,36 +35,53 @@ def post_from(address):
     return RequestFactory().post("/", REMOTE_ADDR=address)
 
 
-def test_limit_is_per_address_and_per_email_in_redis(redis_cache):
+def test_limits_count_posts_per_address_and_accepted_submissions_per_email_in_redis(
+    redis_cache,
+):
     assert redis_cache.__class__.__name__ == "RedisCache"
-    assert [ratelimit.allow_post(post_from("10.1.1.1"), "register") for _ in range(6)] == [
-        True,
-        True,
-        True,
-        True,
-        True,
-        False,
-    ]
-    # Another address still may; one email from many addresses may not, past five.
-    assert ratelimit.allow_post(post_from("10.1.1.2"), "register") is True
-    results = [
-        ratelimit.allow_post(post_from(f"10.2.0.{n}"), "contribute", "A@Example.org")
-        for n in range(6)
-    ]
-    assert results == [True, True, True, True, True, False]
-    assert ratelimit.allow_post(post_from("10.3.0.1"), "contribute", "a@example.org") is False
+    posts = [ratelimit.address_allows(post_from("10.1.1.1"), "register") for _ in range(31)]
+    assert posts == [True] * ratelimit.POSTS_PER_ADDRESS + [False]
+    # Another address still may.
+    assert ratelimit.address_allows(post_from("10.1.1.2"), "register") is True
+    # An email: only what was accepted counts, whatever address it came from.
+    assert ratelimit.email_allows("contribute", "A@Example.org") is True
+    for _ in range(ratelimit.SUBMISSIONS_PER_EMAIL):
+        ratelimit.count_submission("contribute", "a@example.org")
+    assert ratelimit.email_allows("contribute", "A@Example.org") is False
     # Each form counts apart.
-    assert ratelimit.allow_post(post_from("10.3.0.1"), "register", "a@example.org") is True
+    assert ratelimit.email_allows("register", "a@example.org") is True
 
 
+@pytest.mark.django_db
 def test_a_forged_forwarded_for_header_does_not_reset_the_count(settings):
-    caches["default"].clear()
     settings.TRUSTED_PROXIES = []
-    for number in range(5):
+    for number in range(ratelimit.POSTS_PER_ADDRESS):
         request = RequestFactory().post(
             "/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}"
         )
-        assert ratelimit.allow_post(request, "register") is True
+        assert ratelimit.address_allows(request, "register") is True
     request = RequestFactory().post("/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="192.0.2.99")
-    assert ratelimit.allow_post(request, "register") is False
-    caches["default"].clear()
+    assert ratelimit.address_allows(request, "register") is False
+
+
+@pytest.mark.django_db
+def test_a_cache_that_cannot_answer_does_not_turn_people_away(client, settings):
+    hearing = open_hearing()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    data = {
+        "name": "Amina Diallo",
+        "email": "amina@example.org",
+        "category": "civil_society",
+        "organization_text": "Migrant Voices",
+        "country": "SN",
+        "privacy_consent": "on",
+        "website": "",
+    }
+    response = client.post(f"/hearings/{hearing.slug}/register/", data)
+    assert response.status_code == 302
+    assert Registration.objects.count() == 1
