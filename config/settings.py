@@ -312,7 +312,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["consultations.api.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "consultations.api.pagination.CappedPageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "consultations.api.filters.BoundedSearchFilterBackend",
         "consultations.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["consultations.api.throttling.AnonymousThrottle"],
