@@ -113,6 +113,7 @@ DATABASES = {
 }
 # Each request runs in one transaction: a fault or a killed worker leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+SILENCED_SYSTEM_CHECKS = []
 # Persistent connections: a worker keeps its PostgreSQL connection between requests (checked before
 # reuse) instead of paying a new one on every page.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -121,7 +122,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 else:
     # The public list indexes cover hearing_id on PostgreSQL (INCLUDE); SQLite has no such
     # columns and simply builds the index without them, which is all a development site needs.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 # An optional read replica: anonymous reads go there, everything else to the primary
 # (config.routers). Its test database mirrors the primary's.
 if os.environ.get("DATABASE_REPLICA_URL"):
@@ -244,8 +245,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = envint("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+# Opt-in: covering subdomains reaches hosts this site does not run, and a preloaded domain stays
+# HTTPS-only in browsers for months after it leaves the list. Django's deploy check warns while
+# either is off (security.W005, W021): a choice made here, so those two warnings only are silenced.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (
         "HTTP_" + os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"),

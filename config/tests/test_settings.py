@@ -299,11 +299,42 @@ PRODUCTION = {
 }
 
 
-def test_deploy_check_is_clean_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+HSTS_FLAGS = {
+    "DJANGO_SECURE_HSTS_PRELOAD": "on",
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "on",
+}
+
+
+@pytest.mark.parametrize(
+    ("flags", "silenced"),
+    [({}, 2), (HSTS_FLAGS, 0)],
+    ids=["hsts-flags-off", "hsts-flags-opted-in"],
+)
+def test_deploy_check_is_clean_with_production_settings(flags, silenced):
+    """Only the warnings about the two opt-in HSTS flags are silenced, and only while they are
+    off (security.W005 and W021)."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **flags)
     assert result.stderr == ""
-    assert result.stdout == "System check identified no issues (0 silenced).\n"
+    assert result.stdout == f"System check identified no issues ({silenced} silenced).\n"
     assert result.returncode == 0
+
+
+def test_hsts_preload_and_subdomains_are_opt_in():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    assert start_django(code, **PRODUCTION).stdout.strip() == "31536000 False False"
+    opted_in = start_django(code, **PRODUCTION, **HSTS_FLAGS)
+    assert opted_in.stdout.strip() == "31536000 True True"
+    one = start_django(code, **PRODUCTION, DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS="on")
+    assert one.stdout.strip() == "31536000 True False"
+
+
+@pytest.mark.django_db
+def test_hsts_header_names_no_subdomains_and_no_preload_by_default(client):
+    response = client.get("/healthz", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_deploy_check_fails_when_https_is_turned_off():
