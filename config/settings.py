@@ -37,6 +37,9 @@ if not SECRET_KEY:
             "or set DJANGO_DEBUG=on for local development."
         )
     SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105 (debug only)
+# After a key change, the old keys (comma separated) still open the signed status links, which
+# live 90 days; Django's signing tries them after SECRET_KEY. Remove a key once its links expire.
+SECRET_KEY_FALLBACKS = envlist("DJANGO_SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 # The site's public address: links in emails are built from it, never from a request's Host.
