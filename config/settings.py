@@ -37,6 +37,9 @@ if not SECRET_KEY:
             "or set DJANGO_DEBUG=on for local development."
         )
     SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105 (debug only)
+# After a key change, the old keys (comma separated) still open the signed status links, which
+# live 90 days; Django's signing tries them after SECRET_KEY. Remove a key once its links expire.
+SECRET_KEY_FALLBACKS = envlist("DJANGO_SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 # The site's public address: links in emails are built from it, never from a request's Host.
@@ -113,6 +116,7 @@ DATABASES = {
 }
 # Each request runs in one transaction: a fault or a killed worker leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+SILENCED_SYSTEM_CHECKS = []
 # Persistent connections: a worker keeps its PostgreSQL connection between requests (checked before
 # reuse) instead of paying a new one on every page.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -121,7 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 else:
     # The public list indexes cover hearing_id on PostgreSQL (INCLUDE); SQLite has no such
     # columns and simply builds the index without them, which is all a development site needs.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 # An optional read replica: anonymous reads go there, everything else to the primary
 # (config.routers). Its test database mirrors the primary's.
 if os.environ.get("DATABASE_REPLICA_URL"):
@@ -252,8 +256,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = envint("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+# Opt-in: covering subdomains reaches hosts this site does not run, and a preloaded domain stays
+# HTTPS-only in browsers for months after it leaves the list. Django's deploy check warns while
+# either is off (security.W005, W021): a choice made here, so those two warnings only are silenced.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (
         "HTTP_" + os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"),
@@ -320,7 +331,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["consultations.api.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "consultations.api.pagination.CappedPageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "consultations.api.filters.BoundedSearchFilterBackend",
         "consultations.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["consultations.api.throttling.AnonymousThrottle"],

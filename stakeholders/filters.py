@@ -1,18 +1,34 @@
 """The filters of the register, shared by pages and the API (django-filter)."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.models import Organization, Person
 
+# Each word is one more condition on every searched column: ten thousand characters of query are
+# not a question, and a thousand words once built an expression SQLite refused.
 MAX_SEARCH_LENGTH = 200
+MAX_SEARCH_WORDS = 20
 
 
 def search_words(value):
-    """The search text, bounded: ten thousand characters of query are not a question."""
-    return " ".join(value.split())[:MAX_SEARCH_LENGTH]
+    """The search text as the pages read it: its first words, cut short, quietly."""
+    return " ".join(value.split()[:MAX_SEARCH_WORDS])[:MAX_SEARCH_LENGTH]
+
+
+def validate_search(value):
+    """A search beyond what `search_words` keeps, refused: the API says so rather than answer
+    another question than the one asked."""
+    words = value.split()
+    if len(words) > MAX_SEARCH_WORDS or len(" ".join(words)) > MAX_SEARCH_LENGTH:
+        raise ValidationError(
+            _("A search may hold at most %(words)d words and %(characters)d characters."),
+            code="search_too_long",
+            params={"words": MAX_SEARCH_WORDS, "characters": MAX_SEARCH_LENGTH},
+        )
 
 
 def every_word_in(queryset, value, fields):

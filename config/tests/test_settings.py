@@ -299,11 +299,42 @@ PRODUCTION = {
 }
 
 
-def test_deploy_check_is_clean_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+HSTS_FLAGS = {
+    "DJANGO_SECURE_HSTS_PRELOAD": "on",
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "on",
+}
+
+
+@pytest.mark.parametrize(
+    ("flags", "silenced"),
+    [({}, 2), (HSTS_FLAGS, 0)],
+    ids=["hsts-flags-off", "hsts-flags-opted-in"],
+)
+def test_deploy_check_is_clean_with_production_settings(flags, silenced):
+    """Only the warnings about the two opt-in HSTS flags are silenced, and only while they are
+    off (security.W005 and W021)."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **flags)
     assert result.stderr == ""
-    assert result.stdout == "System check identified no issues (0 silenced).\n"
+    assert result.stdout == f"System check identified no issues ({silenced} silenced).\n"
     assert result.returncode == 0
+
+
+def test_hsts_preload_and_subdomains_are_opt_in():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    assert start_django(code, **PRODUCTION).stdout.strip() == "31536000 False False"
+    opted_in = start_django(code, **PRODUCTION, **HSTS_FLAGS)
+    assert opted_in.stdout.strip() == "31536000 True True"
+    one = start_django(code, **PRODUCTION, DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS="on")
+    assert one.stdout.strip() == "31536000 True False"
+
+
+@pytest.mark.django_db
+def test_hsts_header_names_no_subdomains_and_no_preload_by_default(client):
+    response = client.get("/healthz", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_deploy_check_fails_when_https_is_turned_off():
@@ -333,3 +364,45 @@ def test_https_settings_come_from_the_environment():
     )
     debug = start_django(code, DJANGO_DEBUG="on")
     assert debug.stdout.strip() == "None False 0 [] False"
+
+
+def test_secret_key_fallbacks_come_from_the_environment():
+    code = "from django.conf import settings as s; print(s.SECRET_KEY_FALLBACKS)"
+    assert start_django(code, **PRODUCTION).stdout.strip() == "[]"
+    listed = start_django(code, **PRODUCTION, DJANGO_SECRET_KEY_FALLBACKS=" old-one, old-two ,")
+    assert listed.stdout.strip() == "['old-one', 'old-two']"
+
+
+def test_a_status_link_signed_with_the_old_key_opens_after_a_key_change(tmp_path):
+    """The whole way from the environment: a site started with a new key and the old one among
+    DJANGO_SECRET_KEY_FALLBACKS finds the registration an old link names, and stops finding it
+    once the old key leaves the list."""
+    old_key = "old-secret-key-" + "o1" * 30
+    code = f"""
+from django.core import signing
+from django.core.management import call_command
+from django.http import Http404
+from django.test import override_settings
+call_command("migrate", verbosity=0)
+from consultations.models import Registration
+from consultations.submission_views import REGISTRATION_SALT, record_from_token
+from consultations.tests.factories import RegistrationFactory
+registration = RegistrationFactory()
+token = signing.TimestampSigner(key={old_key!r}, salt=REGISTRATION_SALT).sign(registration.pk)
+def opened():
+    try:
+        return record_from_token(Registration, token, REGISTRATION_SALT) == registration
+    except Http404:
+        return "404"
+print(opened())
+with override_settings(SECRET_KEY_FALLBACKS=[]):
+    print(opened())
+"""
+    environment = PRODUCTION | {
+        "DJANGO_SECRET_KEY": "new-secret-key-" + "n2" * 30,
+        "DJANGO_SECRET_KEY_FALLBACKS": old_key,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'keys.sqlite3'}",
+    }
+    result = start_django(code, **environment)
+    assert result.stderr == ""
+    assert result.stdout.split() == ["True", "404"]

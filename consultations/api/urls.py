@@ -11,10 +11,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from consultations.api import views
+from consultations.api.parsers import StrictJSONParser
 from consultations.opendata import open_data_response
 from stakeholders.api.views import OrganizationViewSet
 
@@ -41,6 +43,9 @@ class OpenDataView(APIView):
 class TokenView(ObtainAuthToken):
     """A staff member's token: POST `username` and `password` as JSON, then send
     `Authorization: Token <key>`."""
+
+    # DRF's view names its own parsers, with the plain JSON one: the API's strict one instead.
+    parser_classes = (FormParser, MultiPartParser, StrictJSONParser)
 
 
 router = DefaultRouter()

@@ -40,6 +40,22 @@ def docx_bytes():
     return zip_bytes({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 
 
+def long_docx_bytes(paragraphs=40_000):
+    """A long DOCX as a word processor writes it: 4.3 MiB of XML, deflated about 40 to 1."""
+    document = "".join(
+        f"<w:p><w:r><w:t>Paragraph {number}: recognise the skills of migrant workers and protect "
+        "their wages.</w:t></w:r></w:p>"
+        for number in range(paragraphs)
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "word/document.xml", f"<w:document><w:body>{document}</w:body></w:document>"
+        )
+    return buffer.getvalue()
+
+
 def odt_bytes():
     return zip_bytes(
         {
@@ -51,6 +67,24 @@ def odt_bytes():
 
 def plain_zip_bytes():
     return zip_bytes({"notes.txt": "hello"})
+
+
+MEBIBYTE = 1024 * 1024
+
+
+def bomb_bytes(member, mebibytes=256):
+    """A DOCX-looking archive whose `member` inflates to `mebibytes` MiB of spaces: about 260 KB at
+    compression level 9, written a mebibyte at a time so that building it costs no memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        if member != "word/document.xml":
+            archive.writestr("word/document.xml", "<w:document/>")
+        spaces = b" " * MEBIBYTE
+        with archive.open(member, "w") as entry:
+            for _ in range(mebibytes):
+                entry.write(spaces)
+    return buffer.getvalue()
 
 
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64

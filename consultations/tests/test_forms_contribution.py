@@ -3,7 +3,9 @@ the real database, outbox and uploads."""
 
 import datetime
 import re
+import resource
 import time
+import tracemalloc
 
 import pytest
 from django.conf import settings
@@ -20,13 +22,18 @@ from consultations.submission_views import CONTRIBUTION_SALT, contribution_statu
 from consultations.tests.factories import ContributionFactory, SegmentFactory
 from consultations.tests.forms_support import (
     EXE_BYTES,
+    MEBIBYTE,
     big_pdf,
+    bomb_bytes,
+    docx_bytes,
+    long_docx_bytes,
     odt_bytes,
     open_hearing,
     pdf_bytes,
     plain_zip_bytes,
     upload,
 )
+from consultations.validators import CONTENT_TYPES, DOCX
 from stakeholders.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -286,6 +293,52 @@ def test_attachment_refused(client, hearing, file, message):
     assert form_errors(response) == {"attachment": [message]}
     assert response.context["form"]["author_name"].value() == "Ana Gómez"
     assert_nothing_stored()
+
+
+ARCHIVE_REFUSED = (
+    "This file would unpack to far more than a document of its size holds, so it was refused. "
+    "Save it again from your word processor, or send it as a PDF."
+)
+
+
+@pytest.fixture(scope="module", params=["mimetype", "word/document.xml"])
+def zip_bomb(request):
+    """A 260 KB "DOCX" that inflates to 256 MiB, in the entry the type check reads (an ODT's
+    `mimetype`) or in one it never needs to read."""
+    return bomb_bytes(request.param, mebibytes=256)
+
+
+def test_zip_bomb_is_refused_at_once_without_being_inflated(client, hearing, zip_bomb):
+    file = upload("report.docx", zip_bomb, CONTENT_TYPES[DOCX])
+    peak_rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        response = client.post(contribute_url(hearing), valid_data(attachment=file))
+        seconds = time.perf_counter() - started
+        _current, peak_allocated = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    peak_rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_rss_before
+
+    assert form_errors(response) == {"attachment": [ARCHIVE_REFUSED]}
+    assert seconds < 1
+    assert peak_allocated < 20 * MEBIBYTE
+    assert peak_rss_growth * 1024 < 20 * MEBIBYTE  # ru_maxrss counts KiB on Linux
+    assert_nothing_stored()
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix"),
+    [(docx_bytes(), ".docx"), (long_docx_bytes(), ".docx"), (odt_bytes(), ".odt")],
+    ids=["docx", "docx-4-mebibytes-unpacked", "odt"],
+)
+def test_word_and_opendocument_files_are_accepted(client, hearing, content, suffix):
+    response = client.post(
+        contribute_url(hearing), valid_data(attachment=upload(f"brief{suffix}", content))
+    )
+    assert response.status_code == 302
+    assert Contribution.objects.get().attachment.name.endswith(suffix)
 
 
 def test_odt_sent_with_a_wrong_extension_is_stored_as_odt(client, hearing):

@@ -385,3 +385,60 @@ def test_bad_characters_in_moderation_and_decisions_are_a_bad_request(staff, raw
         RegistrationStatus.PENDING,
     )
     assert StatusChange.objects.count() == 0
+
+
+# Deep nesting: 2 KB of brackets once exhausted Python's stack while the body was parsed.
+TOO_DEEP = "The JSON is nested more than 32 levels deep, which no request to this API needs."
+DEEP_BODIES = {
+    "1000-lists": b"[" * 1000 + b"]" * 1000,
+    "1000-lists-unclosed": b"[" * 1000,
+    "100000-lists": b"[" * 100_000 + b"]" * 100_000,
+    "1000-objects": b'{"a":' * 1000 + b"1" + b"}" * 1000,
+    "400-lists-in-a-field": b'{"status": ' + b"[" * 400 + b"]" * 400 + b"}",
+    "33-lists": b"[" * 33 + b"]" * 33,
+}
+
+
+def assert_too_deep(response):
+    assert response.status_code == 400, (response.status_code, response.content[:200])
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": TOO_DEEP}
+
+
+@pytest.mark.parametrize("body", DEEP_BODIES.values(), ids=DEEP_BODIES.keys())
+def test_deeply_nested_json_to_the_token_endpoint_is_a_bad_request(body):
+    client = Client(raise_request_exception=False)
+    response = client.generic("POST", "/api/v1/auth/token/", body, content_type="application/json")
+    assert_too_deep(response)
+
+
+@pytest.mark.parametrize("body", DEEP_BODIES.values(), ids=DEEP_BODIES.keys())
+def test_deeply_nested_json_to_staff_endpoints_is_a_bad_request(staff, body):
+    hearing = HearingFactory(slug="deep")
+    contribution = ContributionFactory(hearing=hearing, status=ContributionStatus.SUBMITTED)
+    registration = RegistrationFactory(hearing=hearing, status=RegistrationStatus.PENDING)
+    staff.raise_request_exception = False
+    for method, path in [
+        ("POST", "/api/v1/processes/"),
+        ("POST", "/api/v1/hearings/"),
+        ("PATCH", "/api/v1/hearings/deep/"),
+        ("PUT", "/api/v1/hearings/deep/"),
+        ("POST", "/api/v1/segments/"),
+        ("POST", "/api/v1/organizations/"),
+        ("POST", "/api/v1/people/"),
+        ("POST", f"/api/v1/contributions/{contribution.reference}/moderate/"),
+        ("POST", f"/api/v1/registrations/{registration.pk}/decide/"),
+    ]:
+        response = staff.generic(method, path, body, content_type="application/json")
+        assert_too_deep(response)
+
+
+def test_json_nested_32_levels_deep_is_read(staff):
+    """The bound leaves room: 32 levels reach the serializer, which names the field."""
+    registration = RegistrationFactory(status=RegistrationStatus.PENDING)
+    body = b'{"status": ' + b"[" * 31 + b"]" * 31 + b"}"
+    response = staff.generic(
+        "POST", f"/api/v1/registrations/{registration.pk}/decide/", body, "application/json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["status"]
