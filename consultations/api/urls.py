@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
@@ -27,7 +28,11 @@ conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 class OpenDataView(APIView):
     """The whole published record as one zip: every table as JSON and CSV, and a README that
-    describes the fields and the licence."""
+    describes the fields and the licence. It is read only, for everyone: it has no queryset
+    for the model permissions of a write to check."""
+
+    permission_classes = [AllowAny]
+    http_method_names = ["get", "head", "options"]
 
     @extend_schema(
         responses={

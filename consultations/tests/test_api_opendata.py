@@ -197,3 +197,10 @@ def test_unpublished_or_unknown_hearing_calendar_is_404(client):
     assert client.get("/hearings/draft.ics").status_code == 404
     assert client.get("/hearings/nothing.ics").status_code == 404
     assert client.post("/hearings.ics").status_code == 405
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_open_data_zip_is_read_only_even_for_staff(client, editor, method):
+    client.force_login(editor)
+    response = getattr(client, method)("/api/v1/open-data/", {}, content_type="application/json")
+    assert response.status_code == 405
