@@ -22,6 +22,8 @@ run: export DJANGO_DEBUG ?= on
 # Pages are not cached while developing, so an edit or a command shows at once; set
 # DJANGO_PAGE_CACHE_SECONDS to try the cache.
 run: export DJANGO_PAGE_CACHE_SECONDS ?= 0
+# Emails, feeds and open data link to the address this server answers at.
+run: export DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.requirements
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed_hearing

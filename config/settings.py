@@ -43,7 +43,10 @@ SECRET_KEY_FALLBACKS = envlist("DJANGO_SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 # The site's public address: links in emails are built from it, never from a request's Host.
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# The address emails, feeds and open data link to (`make run` sets it from its port). The
+# default suits only a development machine: the deploy check warns if production keeps it.
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+SITE_URL = os.environ.get("DJANGO_SITE_URL", DEFAULT_SITE_URL)
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [

@@ -9,6 +9,7 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from consultations import checks  # noqa: F401 (registers the system checks)
         from consultations.cache import connect_invalidation
         from consultations.roles import sync_role_groups
 

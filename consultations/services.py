@@ -36,16 +36,14 @@ class TransitionRefused(ValidationError):
 
 
 def check_move(moves, current, new, label):
-    if new not in moves[current]:
-        raise TransitionRefused(
-            _("A %(current)s %(label)s cannot become %(new)s.")
-            % {
-                "current": current.label.lower(),
-                "label": label,
-                "new": new.label.lower(),
-            },
-            code="transition_refused",
-        )
+    if new in moves[current]:
+        return
+    names = {"current": current.label.lower(), "label": label, "new": new.label.lower()}
+    if new == current:
+        message = _("This %(label)s is already %(new)s.") % names
+    else:
+        message = _("This %(label)s is %(current)s: it cannot become %(new)s.") % names
+    raise TransitionRefused(message, code="transition_refused")
 
 
 def approved_registrations(hearing):

@@ -148,12 +148,11 @@ def validate_archive_bounds(file):
 def validate_document_size(file):
     if file.size > settings.MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s. Send a smaller file."),
+            _(
+                "The file is larger than %(limit)s, the most a document may be. Send a smaller file."
+            ),
             code="file_too_large",
-            params={
-                "size": filesizeformat(file.size),
-                "limit": filesizeformat(settings.MAX_ATTACHMENT_BYTES),
-            },
+            params={"limit": filesizeformat(settings.MAX_ATTACHMENT_BYTES)},
         )
 
 

@@ -296,6 +296,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "hearings.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://hearings.example.org",
     "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+    "DJANGO_SITE_URL": "https://hearings.example.org",
 }
 
 
@@ -406,3 +407,11 @@ with override_settings(SECRET_KEY_FALLBACKS=[]):
     result = start_django(code, **environment)
     assert result.stderr == ""
     assert result.stdout.split() == ["True", "404"]
+
+
+def test_deploy_check_warns_while_the_site_address_is_the_development_default():
+    production = {name: value for name, value in PRODUCTION.items() if name != "DJANGO_SITE_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production)
+    assert result.returncode == 1
+    assert "consultations.W001" in result.stderr
+    assert "DJANGO_SITE_URL is not set" in result.stderr

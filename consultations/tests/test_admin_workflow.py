@@ -4,14 +4,17 @@ and changes nothing; everyone else is sent to the login page."""
 
 import datetime
 import io
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import reverse
 
 from consultations.models import (
@@ -206,10 +209,10 @@ def test_editor_decides_registrations_with_emails_and_limits(
 
     response = act(client, REGISTRATIONS, "approve", [others[0]])
     assert shown_messages(response) == [
-        f"{others[0]}: A cancelled registration cannot become approved."
+        f"{others[0]}: This registration is cancelled: it cannot become approved."
     ]
     response = act(client, REGISTRATIONS, "approve", [first])
-    assert shown_messages(response) == [f"{first}: A approved registration cannot become approved."]
+    assert shown_messages(response) == [f"{first}: This registration is already approved."]
 
 
 def test_letter_missing_is_flagged_and_the_letter_is_for_staff_only(client, editor, stakeholder):
@@ -284,9 +287,7 @@ def test_editor_publishes_and_rejects_with_a_reason(
     assert "Advertising is not a contribution." in mail.outbox[1].body
 
     response = act(client, CONTRIBUTIONS + "?moderation=all", "publish", [to_publish])
-    assert shown_messages(response) == [
-        f"{to_publish}: A published contribution cannot become published."
-    ]
+    assert shown_messages(response) == [f"{to_publish}: This contribution is already published."]
     with django_capture_on_commit_callbacks(execute=True):
         act(client, CONTRIBUTIONS + "?moderation=all", "return_to_review", [to_publish])
     assert client.get(to_publish.get_absolute_url()).status_code == 404
@@ -494,13 +495,50 @@ def test_create_staff_user_puts_the_account_in_its_role(monkeypatch):
     assert user.check_password("a long pass-phrase 42")
     assert list(user.groups.values_list("name", flat=True)) == [EDITORS]
     assert user.has_perm("consultations.change_registration")
-    with pytest.raises(CommandError, match=r"A user named 'amina' already exists\."):
-        call_command("create_staff_user", "amina", "--password-from-env=NEW_STAFF_PASSWORD")
     call_command("create_staff_user", "omar", "--password-from-env=NEW_STAFF_PASSWORD", stdout=out)
     omar = get_user_model().objects.get(username="omar")
     assert list(omar.groups.values_list("name", flat=True)) == [VIEWERS]
     assert not omar.has_perm("consultations.change_registration")
     assert Group.objects.count() == 2
+
+
+def test_create_staff_user_changes_the_role_of_an_account_that_exists(monkeypatch):
+    monkeypatch.setenv("NEW_STAFF_PASSWORD", "a long pass-phrase 42")
+    call_command("create_staff_user", "amina", "--password-from-env=NEW_STAFF_PASSWORD")
+    out = io.StringIO()
+    call_command("create_staff_user", "amina", "--role=editor", stdout=out)
+    assert out.getvalue() == "Staff user 'amina' now has the role Secretariat editors.\n"
+    amina = get_user_model().objects.get(username="amina")
+    assert list(amina.groups.values_list("name", flat=True)) == [EDITORS]
+    assert amina.check_password("a long pass-phrase 42")
+
+
+def test_create_staff_user_without_a_terminal_says_so_in_one_line(tmp_path):
+    """A script with no terminal (cron, CI) gets one clear line, not getpass's EOFError."""
+    environment = {
+        **os.environ,
+        "DJANGO_SECRET_KEY": "x",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'staff.sqlite3'}",
+    }
+
+    def manage(*arguments):
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=settings.BASE_DIR,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=environment,
+            start_new_session=True,  # no controlling terminal, as under cron
+            check=False,
+        )
+
+    assert manage("migrate", "-v0").returncode == 0
+    result = manage("create_staff_user", "nobody")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "CommandError: No terminal to ask for the password: pass --password-from-env VARIABLE."
+    )
 
 
 def test_staff_edits_survive_the_next_make_run():
@@ -518,4 +556,13 @@ def test_staff_edits_survive_the_next_make_run():
     assert hearing.segments.count() == segments
     assert out.getvalue() == (
         "The database already holds gcm-second-multi-stakeholder-hearing-2017: nothing loaded.\n"
+    )
+
+
+def test_load_seed_hearing_says_what_it_loaded():
+    out = io.StringIO()
+    call_command("load_seed_hearing", stdout=out)
+    assert out.getvalue() == (
+        "Loaded the seed hearing: Second informal interactive multi-stakeholder hearing, "
+        "11 October 2017.\n"
     )

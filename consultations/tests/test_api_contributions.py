@@ -164,7 +164,7 @@ def test_a_refused_moderation_is_a_409_with_the_sentence(client, editor):
     )
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "A withdrawn contribution cannot become published.",
+        "detail": "This contribution is withdrawn: it cannot become published.",
         "code": "transition_refused",
     }
     other = ContributionFactory()

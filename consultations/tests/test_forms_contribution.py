@@ -284,7 +284,10 @@ def test_body_outside_the_limits(client, hearing, body, message):
             upload("report.docx", plain_zip_bytes(), "application/zip"),
             "This file is not a PDF, Word (DOCX) or OpenDocument (ODT) document.",
         ),
-        (big_pdf(12), "The file is 12.0\xa0MB; the limit is 10.0\xa0MB. Send a smaller file."),
+        (
+            big_pdf(12),
+            "The file is larger than 10.0\xa0MB, the most a document may be. Send a smaller file.",
+        ),
     ],
     ids=["exe-renamed-pdf", "zip-renamed-docx", "12-megabytes"],
 )
@@ -488,7 +491,9 @@ def test_published_contribution_cannot_be_withdrawn(client, hearing, editor):
     moderate_contribution(contribution, ContributionStatus.PUBLISHED, by=editor)
     response = client.post(contribution_status_path(contribution), {"action": "withdraw"})
     assert response.status_code == 200
-    assert "A published contribution cannot become withdrawn." in response.content.decode()
+    assert (
+        "This contribution is published: it cannot become withdrawn." in response.content.decode()
+    )
     contribution.refresh_from_db()
     assert contribution.status == ContributionStatus.PUBLISHED
 

@@ -326,7 +326,7 @@ def test_twelve_megabyte_letter_is_refused(client, hearing):
     response = client.post(register_url(hearing), valid_data(nomination_letter=big_pdf(12)))
     assert form_errors(response) == {
         "nomination_letter": [
-            "The file is 12.0\xa0MB; the limit is 10.0\xa0MB. Send a smaller file."
+            "The file is larger than 10.0\xa0MB, the most a document may be. Send a smaller file."
         ]
     }
     assert_nothing_stored()

@@ -56,15 +56,19 @@ def registration_in(status, **fields):
     return registration
 
 
+def refusal(label, old, new):
+    if old == new:
+        return f"This {label} is already {new.label.lower()}."
+    return f"This {label} is {old.label.lower()}: it cannot become {new.label.lower()}."
+
+
 @pytest.mark.parametrize(("old", "new"), ILLEGAL_REGISTRATION_MOVES, ids=str)
 def test_illegal_registration_move_is_refused_and_changes_nothing(editor, old, new):
     registration = registration_in(old)
     before = Registration.objects.filter(pk=registration.pk).values().get()
     with pytest.raises(TransitionRefused) as refused:
         decide_registration(registration, new, by=editor)
-    assert refused.value.messages == [
-        f"A {old.label.lower()} registration cannot become {new.label.lower()}."
-    ]
+    assert refused.value.messages == [refusal("registration", old, new)]
     assert Registration.objects.filter(pk=registration.pk).values().get() == before
     assert StatusChange.objects.count() == 0
     assert mail.outbox == []
@@ -79,9 +83,7 @@ def test_illegal_contribution_move_is_refused_and_changes_nothing(editor, old, n
     before = Contribution.objects.filter(pk=contribution.pk).values().get()
     with pytest.raises(TransitionRefused) as refused:
         moderate_contribution(contribution, new, by=editor, reason="Off topic.")
-    assert refused.value.messages == [
-        f"A {old.label.lower()} contribution cannot become {new.label.lower()}."
-    ]
+    assert refused.value.messages == [refusal("contribution", old, new)]
     assert Contribution.objects.filter(pk=contribution.pk).values().get() == before
     assert StatusChange.objects.count() == 0
 

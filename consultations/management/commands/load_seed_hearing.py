@@ -33,4 +33,7 @@ class Command(BaseCommand):
         if slugs and Hearing.objects.filter(slug__in=slugs).exists():
             self.stdout.write(f"The database already holds {', '.join(slugs)}: nothing loaded.")
             return
-        call_command("loaddata", fixture, verbosity=options["verbosity"])
+        call_command("loaddata", fixture, verbosity=0)
+        loaded = Hearing.objects.filter(slug__in=slugs).values_list("title", "date")
+        for title, date in loaded:
+            self.stdout.write(f"Loaded the seed hearing: {title}, {date:%d %B %Y}.")
