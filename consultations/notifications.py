@@ -4,12 +4,16 @@ header. Each email is stored with the change it reports and sent once that chang
 what the mail server refuses stays queued for `manage.py send_pending_emails`."""
 
 import logging
+import re
+from functools import cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from consultations.models import OutgoingEmail
 
@@ -19,6 +23,24 @@ logger = logging.getLogger(__name__)
 def site_url(path):
     """An absolute link for an email, built from settings, never from the request's Host."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+STATUS_VIEWS = ["consultations:registration_status", "consultations:contribution_status"]
+
+
+@cache
+def status_link_pattern():
+    """The start of each status link's path, then its token (and the slash after it)."""
+    starts = [reverse(name, args=["~"]).split("~")[0] for name in STATUS_VIEWS]
+    return re.compile("(" + "|".join(map(re.escape, starts)) + r")[^\s/\"'<>]+/?")
+
+
+def withhold_status_links(body):
+    """`body`, text or HTML, as staff may read it: a status link acts for its registrant or
+    author (it cancels a registration, withdraws a contribution), so its token is replaced by
+    "…" and a note saying so. The stored email keeps it, for the sender."""
+    withheld = "…/ (" + _("status link withheld") + ")"
+    return status_link_pattern().sub(lambda match: match[1] + withheld, body)
 
 
 def render_email(template, language, context):

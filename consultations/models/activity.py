@@ -36,7 +36,18 @@ class StatusChange(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("Empty when the registrant or author made the change."),
+        help_text=_(
+            "Empty when the registrant or author made the change: through the public form, or "
+            "through their status link."
+        ),
+    )
+    through_status_link = models.BooleanField(
+        _("through the status link"),
+        default=False,
+        help_text=_(
+            "Made by the registrant or author through the signed link emailed to them, never by "
+            "staff, even when someone from the secretariat was logged in in the same browser."
+        ),
     )
     changed_at = models.DateTimeField(_("when"), auto_now_add=True)
 
@@ -53,10 +64,33 @@ class StatusChange(models.Model):
                     "A status change belongs to one registration or one contribution."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(through_status_link=False) | Q(changed_by__isnull=True),
+                name="status_change_through_link_by_nobody",
+                violation_error_message=_(
+                    "A change made through a status link is the registrant's or author's, not a "
+                    "staff member's."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.previous_status} → {self.new_status}"
+
+    def made_by(self):
+        """Who made the change, in words: a staff member, or the person themselves through the
+        public form or their status link. Empty only for a staff account deleted since."""
+        if self.through_status_link:
+            if self.registration_id:
+                return _("The registrant, through their status link")
+            return _("The author, through their status link")
+        if self.changed_by_id is not None:
+            return str(self.changed_by)
+        if not self.previous_status:
+            if self.registration_id:
+                return _("The registrant, through the public form")
+            return _("The author, through the public form")
+        return ""
 
 
 class OutgoingEmail(models.Model):
