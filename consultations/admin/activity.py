@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from consultations.enums import EmailState
 from consultations.models import OutgoingEmail, StatusChange
 from consultations.notifications import withhold_status_links
 
@@ -46,20 +47,38 @@ class StatusChangeAdmin(ReadOnlyAdmin):
         return change.made_by()
 
 
+class EmailStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return EmailState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == EmailState.PENDING:
+            return queryset.to_send()
+        if self.value() == EmailState.SENT:
+            return queryset.sent()
+        if self.value() == EmailState.FAILED:
+            return queryset.failed()
+        return queryset
+
+
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(ReadOnlyAdmin):
     """The queue, for editors (viewers do not have it: consultations.roles). The bodies are
     shown with their status links withheld, and cannot be filtered on, which would read a token
     out of the list one character at a time."""
 
-    list_display = ["created_at", "to", "subject", "sent_at", "attempts"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    list_display = ["created_at", "to", "subject", "state", "sent_at", "attempts", "last_error"]
+    list_filter = [EmailStateFilter]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     fields = [
         "to",
         "subject",
         "created_at",
+        "state",
         "sent_at",
         "attempts",
         "last_error",
@@ -72,6 +91,10 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
         if lookup.split("__")[0] in {"text", "html"}:
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=_("state"))
+    def state(self, email):
+        return email.state.label
 
     @admin.display(description=_("text (status links withheld)"))
     def text_as_shown(self, email):

@@ -5,6 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consultations.enums import EmailState
+from consultations.querysets import OutgoingEmailQuerySet
+
 
 class StatusChange(models.Model):
     """One move of a registration or a contribution from one status to another: who made it,
@@ -96,7 +99,12 @@ class StatusChange(models.Model):
 class OutgoingEmail(models.Model):
     """An email written in the same transaction as the change it reports, and sent after commit.
     When the mail server fails the email stays here, and `send_pending_emails` tries again, so
-    nobody misses a decision because the server was down for a minute."""
+    nobody misses a decision because the server was down for a minute; after `MAX_ATTEMPTS`
+    refusals it is failed, for staff to look into, and no longer tried."""
+
+    # With cron every few minutes, five tries span a mail server's short outage; an address
+    # refused five times will not be accepted on the sixth.
+    MAX_ATTEMPTS = 5
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
@@ -106,6 +114,8 @@ class OutgoingEmail(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outgoing email")
@@ -122,3 +132,11 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+    @property
+    def state(self):
+        if self.sent_at is not None:
+            return EmailState.SENT
+        if self.attempts >= self.MAX_ATTEMPTS:
+            return EmailState.FAILED
+        return EmailState.PENDING
