@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
@@ -101,31 +100,33 @@ def browser():
         chromium.close()
 
 
+def staff_in_role(django_user_model, username, password, group):
+    """A staff account in one of the secretariat's role groups, as `create_staff_user` makes it:
+    the tests see what the roles grant, not a permission list of their own."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.org", password, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 @pytest.fixture
 def editor(django_user_model):
     """Secretariat staff who prepare hearings: may view and change everything."""
-    user = django_user_model.objects.create_user("editor", "editor@example.org", "pw-editor-1")
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["consultations", "stakeholders"])
-    )
-    return user
+    from consultations.roles import EDITORS
+
+    return staff_in_role(django_user_model, "editor", "pw-editor-1", EDITORS)
 
 
 @pytest.fixture
 def viewer(django_user_model):
-    """Staff who may look at the back office but change nothing."""
-    user = django_user_model.objects.create_user("viewer", "viewer@example.org", "pw-viewer-1")
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["consultations", "stakeholders"],
-            codename__startswith="view_",
-        )
-    )
-    return user
+    """Staff who may look at the back office but change nothing, and never read the emails
+    sent to registrants and authors."""
+    from consultations.roles import VIEWERS
+
+    return staff_in_role(django_user_model, "viewer", "pw-viewer-1", VIEWERS)
 
 
 @pytest.fixture

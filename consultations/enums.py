@@ -150,3 +150,12 @@ class PublicationConsent(models.TextChoices):
     NAMED = "named", _("My name and my organization")
     ORGANIZATION = "organization", _("My organization only")
     ANONYMOUS = "anonymous", _("Neither: publish anonymously")
+
+
+class EmailState(models.TextChoices):
+    """Where an outgoing email stands: waiting to go (or to be tried again), sent, or failed
+    after `OutgoingEmail.MAX_ATTEMPTS` refusals of the mail server, and no longer tried."""
+
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from consultations.enums import ContributionStatus, PublicationConsent
 from consultations.models import Contribution, OutgoingEmail, Registration
+from consultations.notifications import withhold_status_links
 from stakeholders.models import Person
 
 ANONYMOUS = "Anonymous"
@@ -60,11 +61,13 @@ def personal_data(email):
                 "history_date"
             )
         ],
-        "emails": list(
-            OutgoingEmail.objects.filter(to__iexact=email)
+        # Read by the staff member who runs the export, so without the status links' tokens.
+        "emails": [
+            row | {"text": withhold_status_links(row["text"])}
+            for row in OutgoingEmail.objects.filter(to__iexact=email)
             .order_by("created_at")
             .values("subject", "text", "created_at", "sent_at")
-        ),
+        ],
         "people": [_plain(p) for p in Person.objects.filter(email__iexact=email)],
         "accounts": list(
             get_user_model()

@@ -205,3 +205,16 @@ class SubDiscussionQuerySet(models.QuerySet):
         return self.annotate(
             texts_public=ExpressionWrapper(outcome_public("segment__hearing__"), BooleanField())
         )
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def to_send(self):
+        """Not sent yet, and not failed for good: what a sender may try (again)."""
+        return self.filter(sent_at__isnull=True, attempts__lt=self.model.MAX_ATTEMPTS)
+
+    def failed(self):
+        """Refused by the mail server `MAX_ATTEMPTS` times: no longer tried, shown as failed."""
+        return self.filter(sent_at__isnull=True, attempts__gte=self.model.MAX_ATTEMPTS)
+
+    def sent(self):
+        return self.filter(sent_at__isnull=False)

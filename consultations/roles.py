@@ -6,12 +6,16 @@ from django.contrib.auth.management import create_permissions
 EDITORS = "Secretariat editors"
 VIEWERS = "Secretariat viewers"
 APPS = ["consultations", "stakeholders"]
+# Not for viewers: the emails sent to registrants and authors, which say what each was told and
+# carry their status links. Editors keep the queue, to see what went out and what failed.
+EDITORS_ONLY = {("consultations", "outgoingemail")}
 
 
 def sync_role_groups(apps=global_apps, schema_editor=None, **kwargs):
     """Editors may view, add, change and delete every record of both apps, which includes deciding
-    registrations and moderating contributions; viewers may only view them. Run from the data
-    migration and after every migrate, so a model added later joins both roles."""
+    registrations and moderating contributions; viewers may only view them, except the
+    `EDITORS_ONLY` models. Run from the data migrations and after every migrate, so a model added
+    later joins both roles."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for app_config in apps.get_app_configs():
@@ -23,6 +27,7 @@ def sync_role_groups(apps=global_apps, schema_editor=None, **kwargs):
             app_config.models_module = models_module
     ours = Permission.objects.filter(content_type__app_label__in=APPS)
     Group.objects.get_or_create(name=EDITORS)[0].permissions.set(ours)
-    Group.objects.get_or_create(name=VIEWERS)[0].permissions.set(
-        ours.filter(codename__startswith="view_")
-    )
+    viewable = ours.filter(codename__startswith="view_")
+    for app_label, model in EDITORS_ONLY:
+        viewable = viewable.exclude(content_type__app_label=app_label, content_type__model=model)
+    Group.objects.get_or_create(name=VIEWERS)[0].permissions.set(viewable)

@@ -8,10 +8,11 @@ from datetime import timedelta
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import (
@@ -44,6 +45,21 @@ def check_move(moves, current, new, label):
     else:
         message = _("This %(label)s is %(current)s: it cannot become %(new)s.") % names
     raise TransitionRefused(message, code="transition_refused")
+
+
+def check_actor(by, through_status_link):
+    if through_status_link and by is not None:
+        raise ValueError("A change through a status link is made by its registrant or author.")
+
+
+def credit_the_link(record, reason):
+    """A change through a signed status link is the person's: its version in the record's
+    history names no staff member, whoever is logged in in the same browser (simple_history
+    otherwise takes the request's user), and says it came through the link. The reason is
+    stored in the site's language, as history is."""
+    record._history_user = None
+    with translation.override(settings.LANGUAGE_CODE):
+        record._change_reason = str(reason)
 
 
 def approved_registrations(hearing):
@@ -97,10 +113,12 @@ def check_letter(registration):
 
 
 @transaction.atomic
-def decide_registration(registration, new_status, by=None, reason=""):
+def decide_registration(registration, new_status, by=None, reason="", through_status_link=False):
     """Move a registration to `new_status`: approve, waitlist, reject, cancel, or back to pending.
     Approval locks the hearing first, so two editors approving the last seat at once queue up and
-    the second one finds the hearing full. `by` is None when the registrant cancels."""
+    the second one finds the hearing full. `by` is the staff member deciding; the registrant
+    cancelling through their status link is `through_status_link`, with no `by`."""
+    check_actor(by, through_status_link)
     new_status = RegistrationStatus(new_status)
     if new_status == RegistrationStatus.APPROVED:
         Hearing.objects.select_for_update().get(pk=registration.hearing_id)
@@ -116,6 +134,8 @@ def decide_registration(registration, new_status, by=None, reason=""):
         locked.decided_at, locked.decided_by = timezone.now(), by
     elif new_status == RegistrationStatus.PENDING:
         locked.decided_at, locked.decided_by = None, None
+    if through_status_link:
+        credit_the_link(locked, _("Through the registrant's status link"))
     locked.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
     StatusChange.objects.create(
         registration=locked,
@@ -123,6 +143,7 @@ def decide_registration(registration, new_status, by=None, reason=""):
         new_status=new_status,
         reason=reason,
         changed_by=by,
+        through_status_link=through_status_link,
     )
     if new_status != RegistrationStatus.PENDING:
         queue_email(
@@ -149,10 +170,11 @@ def promote_from_waitlist(hearing, by):
 
 
 @transaction.atomic
-def moderate_contribution(contribution, new_status, by=None, reason=""):
+def moderate_contribution(contribution, new_status, by=None, reason="", through_status_link=False):
     """Move a contribution to `new_status`: review, publish, reject (with a reason the author
-    reads), withdraw (the author, `by` None), or return to review. Publishing dates it;
-    returning to review takes it off the public pages."""
+    reads), withdraw (the author through their status link: `through_status_link`, no `by`), or
+    return to review. Publishing dates it; returning to review takes it off the public pages."""
+    check_actor(by, through_status_link)
     new_status = ContributionStatus(new_status)
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     previous = ContributionStatus(locked.status)
@@ -166,6 +188,8 @@ def moderate_contribution(contribution, new_status, by=None, reason=""):
     if by is not None:
         locked.moderated_at, locked.moderated_by = now, by
     locked.published_at = now if new_status == ContributionStatus.PUBLISHED else None
+    if through_status_link:
+        credit_the_link(locked, _("Through the author's status link"))
     locked.save(
         update_fields=["status", "moderated_at", "moderated_by", "published_at", "updated_at"]
     )
@@ -175,6 +199,7 @@ def moderate_contribution(contribution, new_status, by=None, reason=""):
         new_status=new_status,
         reason=reason,
         changed_by=by,
+        through_status_link=through_status_link,
     )
     if new_status in {ContributionStatus.PUBLISHED, ContributionStatus.REJECTED}:
         queue_email(

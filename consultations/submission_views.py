@@ -273,7 +273,9 @@ def registration_status(request, token):
     error = None
     if request.method == "POST" and request.POST.get("action") == "cancel":
         try:
-            decide_registration(registration, RegistrationStatus.CANCELLED, by=None)
+            decide_registration(
+                registration, RegistrationStatus.CANCELLED, through_status_link=True
+            )
         except TransitionRefused as refused:
             error = refused.messages[0]
         else:
@@ -370,7 +372,9 @@ def contribution_status(request, token):
     error = None
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         try:
-            moderate_contribution(contribution, ContributionStatus.WITHDRAWN, by=None)
+            moderate_contribution(
+                contribution, ContributionStatus.WITHDRAWN, through_status_link=True
+            )
         except TransitionRefused as refused:
             error = refused.messages[0]
         else:

@@ -120,7 +120,7 @@ def test_mail_server_down_keeps_the_decision_logs_and_retries(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     out = StringIO()
     call_command("send_pending_emails", stdout=out)
-    assert out.getvalue() == "1 sent, 0 still pending.\n"
+    assert out.getvalue() == "1 sent, 0 still pending, 0 failed for good.\n"
     email.refresh_from_db()
     assert email.sent_at is not None
     assert email.attempts == 2

@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from consultations.enums import EmailState
 from consultations.models import OutgoingEmail, StatusChange
+from consultations.notifications import withhold_status_links
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -19,20 +21,85 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(ReadOnlyAdmin):
-    list_display = ["changed_at", "record", "previous_status", "new_status", "changed_by"]
-    list_filter = ["new_status"]
+    list_display = ["changed_at", "record", "previous_status", "new_status", "made_by"]
+    list_filter = ["new_status", "through_status_link"]
     list_select_related = ["registration__hearing__process", "contribution", "changed_by"]
     search_fields = ["reason", "registration__name", "contribution__reference"]
     date_hierarchy = "changed_at"
+    fields = [
+        "registration",
+        "contribution",
+        "previous_status",
+        "new_status",
+        "reason",
+        "made_by",
+        "changed_by",
+        "through_status_link",
+        "changed_at",
+    ]
 
     @admin.display(description=_("record"))
     def record(self, change):
         return change.registration or change.contribution
 
+    @admin.display(description=_("by"), ordering="changed_by")
+    def made_by(self, change):
+        return change.made_by()
+
+
+class EmailStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return EmailState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == EmailState.PENDING:
+            return queryset.to_send()
+        if self.value() == EmailState.SENT:
+            return queryset.sent()
+        if self.value() == EmailState.FAILED:
+            return queryset.failed()
+        return queryset
+
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "to", "subject", "sent_at", "attempts"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    """The queue, for editors (viewers do not have it: consultations.roles). The bodies are
+    shown with their status links withheld, and cannot be filtered on, which would read a token
+    out of the list one character at a time."""
+
+    list_display = ["created_at", "to", "subject", "state", "sent_at", "attempts", "last_error"]
+    list_filter = [EmailStateFilter]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
+    fields = [
+        "to",
+        "subject",
+        "created_at",
+        "state",
+        "sent_at",
+        "attempts",
+        "last_error",
+        "text_as_shown",
+        "html_as_shown",
+    ]
+    readonly_fields = fields
+
+    def lookup_allowed(self, lookup, value, request):
+        if lookup.split("__")[0] in {"text", "html"}:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=_("state"))
+    def state(self, email):
+        return email.state.label
+
+    @admin.display(description=_("text (status links withheld)"))
+    def text_as_shown(self, email):
+        return withhold_status_links(email.text)
+
+    @admin.display(description=_("HTML (status links withheld)"))
+    def html_as_shown(self, email):
+        return withhold_status_links(email.html)

@@ -5,6 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consultations.enums import EmailState
+from consultations.querysets import OutgoingEmailQuerySet
+
 
 class StatusChange(models.Model):
     """One move of a registration or a contribution from one status to another: who made it,
@@ -36,7 +39,18 @@ class StatusChange(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("Empty when the registrant or author made the change."),
+        help_text=_(
+            "Empty when the registrant or author made the change: through the public form, or "
+            "through their status link."
+        ),
+    )
+    through_status_link = models.BooleanField(
+        _("through the status link"),
+        default=False,
+        help_text=_(
+            "Made by the registrant or author through the signed link emailed to them, never by "
+            "staff, even when someone from the secretariat was logged in in the same browser."
+        ),
     )
     changed_at = models.DateTimeField(_("when"), auto_now_add=True)
 
@@ -53,16 +67,44 @@ class StatusChange(models.Model):
                     "A status change belongs to one registration or one contribution."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(through_status_link=False) | Q(changed_by__isnull=True),
+                name="status_change_through_link_by_nobody",
+                violation_error_message=_(
+                    "A change made through a status link is the registrant's or author's, not a "
+                    "staff member's."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.previous_status} → {self.new_status}"
 
+    def made_by(self):
+        """Who made the change, in words: a staff member, or the person themselves through the
+        public form or their status link. Empty only for a staff account deleted since."""
+        if self.through_status_link:
+            if self.registration_id:
+                return _("The registrant, through their status link")
+            return _("The author, through their status link")
+        if self.changed_by_id is not None:
+            return str(self.changed_by)
+        if not self.previous_status:
+            if self.registration_id:
+                return _("The registrant, through the public form")
+            return _("The author, through the public form")
+        return ""
+
 
 class OutgoingEmail(models.Model):
     """An email written in the same transaction as the change it reports, and sent after commit.
     When the mail server fails the email stays here, and `send_pending_emails` tries again, so
-    nobody misses a decision because the server was down for a minute."""
+    nobody misses a decision because the server was down for a minute; after `MAX_ATTEMPTS`
+    refusals it is failed, for staff to look into, and no longer tried."""
+
+    # With cron every few minutes, five tries span a mail server's short outage; an address
+    # refused five times will not be accepted on the sixth.
+    MAX_ATTEMPTS = 5
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
@@ -72,6 +114,8 @@ class OutgoingEmail(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outgoing email")
@@ -88,3 +132,11 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+    @property
+    def state(self):
+        if self.sent_at is not None:
+            return EmailState.SENT
+        if self.attempts >= self.MAX_ATTEMPTS:
+            return EmailState.FAILED
+        return EmailState.PENDING

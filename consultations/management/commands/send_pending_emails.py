@@ -5,14 +5,15 @@ from consultations.notifications import deliver
 
 
 class Command(BaseCommand):
-    help = "Send the emails the mail server refused earlier (run it from cron every few minutes)."
+    help = (
+        "Send the emails the mail server refused earlier (run it from cron every few minutes). "
+        "Several runs at once send each email once; an email refused "
+        f"{OutgoingEmail.MAX_ATTEMPTS} times is failed, shown so in the admin, and no longer tried."
+    )
 
     def handle(self, *args, **options):
-        pending = OutgoingEmail.objects.filter(sent_at__isnull=True).order_by("created_at")
-        sent = failed = 0
-        for pk in pending.values_list("pk", flat=True):
-            if deliver(pk):
-                sent += 1
-            else:
-                failed += 1
-        self.stdout.write(f"{sent} sent, {failed} still pending.")
+        pending = OutgoingEmail.objects.to_send().order_by("created_at")
+        sent = sum(deliver(pk) is True for pk in list(pending.values_list("pk", flat=True)))
+        still = OutgoingEmail.objects.to_send().count()
+        failed = OutgoingEmail.objects.failed().count()
+        self.stdout.write(f"{sent} sent, {still} still pending, {failed} failed for good.")
