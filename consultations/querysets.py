@@ -4,6 +4,7 @@ same way."""
 from django.apps import apps
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
+from django.utils import timezone
 
 from consultations.enums import (
     ContributionStatus,
@@ -11,7 +12,7 @@ from consultations.enums import (
     OutcomeStatus,
     PublicationConsent,
 )
-from consultations.rules import status_condition
+from consultations.rules import Window, status_condition
 from stakeholders.models import Person
 
 
@@ -47,6 +48,16 @@ class HearingQuerySet(SlugQuerySet):
     def past(self):
         """Published hearings over at their venue, most recent first."""
         return self.published().in_status(HearingStatus.PAST).order_by("-date", "title")
+
+    def current(self, now=None):
+        """Published hearings not yet over at their venue, or whose registration or contribution
+        window is open (contributions may be taken after the hearing), soonest first."""
+        now = now or timezone.now()
+        open_window = Window.open_condition(
+            "registration_opens", "registration_closes", now
+        ) | Window.open_condition("contributions_open", "contributions_close", now)
+        not_over = status_condition([HearingStatus.UPCOMING, HearingStatus.ONGOING], now)
+        return self.published().filter(not_over | open_window).order_by("date", "title")
 
     def for_cards(self):
         """What a hearing card shows (home page, hearing list): its process, its windows and

@@ -39,6 +39,8 @@ from consultations.views_support import public_page, query_without_page, select_
 from stakeholders.enums import Region, StakeholderCategory
 
 PAGE_SIZE = 25
+HOME_CURRENT = 20
+HOME_PAST = 10
 
 
 def optional_url(name, *args):
@@ -51,13 +53,19 @@ def optional_url(name, *args):
 
 @public_page
 def home(request):
+    """Hearings to come or open for submissions, then the latest past ones: a page of the same
+    size and cost however many hearings accumulate (the list pages hold them all)."""
     hearings = Hearing.objects.for_cards()
+    current = with_windows(hearings.current()[: HOME_CURRENT + 1])
+    past = list(hearings.past().exclude(pk__in=[h.pk for h in current])[: HOME_PAST + 1])
     return render(
         request,
         "consultations/home.html",
         {
-            "upcoming": with_windows(hearings.upcoming()),
-            "past": hearings.past(),
+            "upcoming": current[:HOME_CURRENT],
+            "more_upcoming": len(current) > HOME_CURRENT,
+            "past": past[:HOME_PAST],
+            "more_past": len(past) > HOME_PAST,
         },
     )
 

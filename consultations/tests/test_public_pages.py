@@ -18,6 +18,7 @@ from consultations.enums import (
     UNLanguage,
 )
 from consultations.models import Contribution, Outcome, SegmentTranslation
+from consultations.sitemaps import SITEMAPS
 from consultations.tests.factories import (
     ContributionFactory,
     HearingFactory,
@@ -27,6 +28,7 @@ from consultations.tests.factories import (
     SegmentFactory,
     SubDiscussionFactory,
 )
+from consultations.tests.sitemap_support import sitemap_text
 from stakeholders.enums import StakeholderCategory
 from stakeholders.tests.factories import OrganizationFactory
 
@@ -115,9 +117,12 @@ def test_home_and_hearing_list_run_a_fixed_number_of_queries(
 ):
     HearingFactory.create_batch(rows, date=timezone.localdate() + 7 * DAY)
     HearingFactory.create_batch(rows, date=datetime.date(2017, 1, 1))
-    # 1 upcoming hearings with process and outcome, 2 past hearings with process and outcome
+    # 1 upcoming or open hearings with process and outcome, 2 past ones likewise
     with django_assert_num_queries(2):
-        assert client.get("/").status_code == 200
+        home = client.get("/")
+    # A bounded page: at most 20 upcoming and 10 past hearings, then links to all of them.
+    assert home.content.decode().count('class="card"') == min(rows, 20) + min(rows, 10)
+    assert ("All past hearings" in home.content.decode()) == (rows > 10)
     # 1 count, 2 the page of hearings, 3 processes for the filter, 4 years for the filter
     with django_assert_num_queries(4):
         response = client.get("/hearings/")
@@ -518,7 +523,7 @@ def test_accept_language_is_honoured_with_dates_in_that_locale(client, seed):
 def test_sitemap_lists_public_pages_only(client, seed):
     shown = published(title="Shown")
     hidden = ContributionFactory(title="Hidden")
-    page = client.get("/sitemap.xml").content.decode()
+    page = sitemap_text(client)
     assert f"<loc>http://testserver{SEED}</loc>" in page
     assert f"<loc>http://testserver{SEED}outcomes/</loc>" in page
     assert f"<loc>http://testserver{shown.get_absolute_url()}</loc>" in page
@@ -559,3 +564,35 @@ def test_unpublished_hearing_pages_are_hidden_from_the_public(client, stakeholde
     client.force_login(viewer)
     for url in urls:
         assert client.get(url).status_code == 200
+
+
+def test_home_keeps_a_hearing_whose_window_is_still_open_among_the_current_ones(client):
+    HearingFactory(
+        title="Held, still taking contributions",
+        date=datetime.date(2017, 1, 1),
+        contributions_open=NOW - 9 * DAY,
+        contributions_close=NOW + DAY,
+    )
+    HearingFactory(title="Held and closed", date=datetime.date(2016, 1, 1))
+    page = client.get("/").content.decode()
+    current, past = page.split('id="past-heading"')
+    assert "Held, still taking contributions" in current
+    assert "Held and closed" in past
+    assert "Held, still taking contributions" not in past
+
+
+def test_sitemap_is_an_index_of_sections_paged_at_the_protocols_limit(client, seed):
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<sitemapindex" in index
+    assert "http://testserver/sitemap-contributions.xml" in index
+    assert "http://testserver/sitemap-hearings.xml" in index
+    assert all(section.limit <= 50_000 for section in SITEMAPS.values())
+
+
+def test_a_section_longer_than_its_limit_is_paged_in_the_index(client, monkeypatch):
+    monkeypatch.setattr(SITEMAPS["contributions"], "limit", 2)
+    contributions = [published(title=f"Paper {number}") for number in range(3)]
+    index = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/sitemap-contributions.xml?p=2" in index
+    text = sitemap_text(client)
+    assert all(c.get_absolute_url() in text for c in contributions)
