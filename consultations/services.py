@@ -1,8 +1,9 @@
-"""State changes of registrations and contributions, in one place whoever makes them: the back
-office, the public forms and the API all call these functions (after pretalx's
-`set_submission_state`). Each one checks the move against the map in `enums.py`, locks the rows
-it depends on, saves only the fields it changes, records a `StatusChange`, and writes the email
-that tells the person, which goes out once the transaction has committed."""
+"""State changes of registrations, contributions, hearings and outcomes, in one place whoever
+makes them: the back office, the public forms and the API all call these functions (after
+pretalx's `set_submission_state`). Each one checks the move against the map in `enums.py`, locks
+the rows it depends on, saves only the fields it changes, records a `StatusChange`, and writes
+the email that tells the person (where there is one), which goes out once the transaction has
+committed."""
 
 from datetime import timedelta
 from functools import reduce
@@ -11,19 +12,25 @@ from operator import or_
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import (
     CONTRIBUTION_MOVES,
+    HEARING_MOVES,
+    OUTCOME_MOVES,
     REGISTRATION_MOVES,
     ContributionStatus,
+    HearingPublication,
+    HearingStatus,
+    OutcomeStatus,
     RegistrationStatus,
 )
 from consultations.models import (
     AccreditationRule,
     Contribution,
     Hearing,
+    Outcome,
     Registration,
     StatusChange,
 )
@@ -187,6 +194,115 @@ def moderate_contribution(contribution, new_status, by=None, reason=""):
         )
     contribution.refresh_from_db()
     return contribution
+
+
+# Publication -----------------------------------------------------------------------------------
+
+# What only the publication services write; forms and serializers saving a whole row keep them as
+# stored (`keep_stored_publication`).
+PUBLICATION_FIELDS = {
+    Hearing: ["published", "published_at", "published_by_id"],
+    Outcome: ["status", "published_on", "published_by_id"],
+}
+
+
+def keep_stored_publication(record):
+    """Before a back-office form or an API write saves a whole hearing or outcome, lock its row
+    and put back the publication fields as stored: an edit, a revert to an old version or a
+    stale form never publishes or withdraws anything, nor undoes what a service just did."""
+    fields = PUBLICATION_FIELDS[type(record)]
+    stored = type(record).objects.select_for_update().filter(pk=record.pk).values(*fields).first()
+    for name, value in (stored or {}).items():
+        setattr(record, name, value)
+
+
+@transaction.atomic
+def set_hearing_publication(hearing, new_publication, by=None, reason=""):
+    """Publish a hearing (the public sees it, its forms may open) or withdraw it back to draft.
+    Publishing stamps who and when; withdrawing clears the stamp, which its status change
+    keeps."""
+    new_publication = HearingPublication(new_publication)
+    locked = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    previous = locked.publication
+    check_move(HEARING_MOVES, previous, new_publication, _("hearing"))
+    published = new_publication == HearingPublication.PUBLISHED
+    locked.published = published
+    locked.published_at, locked.published_by = (timezone.now(), by) if published else (None, None)
+    if by is not None:
+        locked._history_user = by
+    locked.save(update_fields=["published", "published_at", "published_by"])
+    StatusChange.objects.create(
+        hearing=locked,
+        previous_status=previous,
+        new_status=new_publication,
+        reason=reason,
+        changed_by=by,
+    )
+    hearing.refresh_from_db(fields=["published", "published_at", "published_by"])
+    return hearing
+
+
+def publish_hearing(hearing, by=None, reason=""):
+    return set_hearing_publication(hearing, HearingPublication.PUBLISHED, by=by, reason=reason)
+
+
+def withdraw_hearing(hearing, by=None, reason=""):
+    return set_hearing_publication(hearing, HearingPublication.DRAFT, by=by, reason=reason)
+
+
+def check_hearing_held(hearing):
+    """An outcome reports what was said: it waits for its hearing's day at the venue."""
+    if hearing.status == HearingStatus.UPCOMING:
+        raise TransitionRefused(
+            _(
+                "An outcome cannot be published before its hearing has taken place: "
+                "%(hearing)s is held on %(date)s."
+            )
+            % {"hearing": hearing.title, "date": formats.date_format(hearing.date, "j F Y")},
+            code="hearing_not_held",
+        )
+
+
+@transaction.atomic
+def set_outcome_status(outcome, new_status, by=None, reason=""):
+    """Publish an outcome document, from its hearing's day at the venue on, or return it to
+    draft. The hearing is locked first, as its date decides, then the outcome. Publishing stamps
+    who and the date at the venue (`published_on`); returning to draft clears both."""
+    new_status = OutcomeStatus(new_status)
+    hearing = Hearing.objects.select_for_update().get(pk=outcome.hearing_id)
+    locked = Outcome.objects.select_for_update().get(pk=outcome.pk)
+    previous = OutcomeStatus(locked.status)
+    check_move(OUTCOME_MOVES, previous, new_status, _("outcome document"))
+    published = new_status == OutcomeStatus.PUBLISHED
+    if published:
+        check_hearing_held(hearing)
+    locked.status = new_status
+    locked.published_on, locked.published_by = (
+        (timezone.localdate(timezone=hearing.zone), by) if published else (None, None)
+    )
+    if by is not None:
+        locked._history_user = by
+    locked.save(update_fields=["status", "published_on", "published_by"])
+    StatusChange.objects.create(
+        outcome=locked,
+        previous_status=previous,
+        new_status=new_status,
+        reason=reason,
+        changed_by=by,
+    )
+    outcome.refresh_from_db(fields=["status", "published_on", "published_by"])
+    return outcome
+
+
+def publish_outcome(outcome, by=None, reason=""):
+    return set_outcome_status(outcome, OutcomeStatus.PUBLISHED, by=by, reason=reason)
+
+
+def unpublish_outcome(outcome, by=None, reason=""):
+    return set_outcome_status(outcome, OutcomeStatus.DRAFT, by=by, reason=reason)
+
+
+# Submissions -----------------------------------------------------------------------------------
 
 
 class SubmissionRefused(ValidationError):
