@@ -21,13 +21,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class StatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "record", "previous_status", "new_status", "changed_by"]
     list_filter = ["new_status"]
-    list_select_related = ["registration__hearing__process", "contribution", "changed_by"]
-    search_fields = ["reason", "registration__name", "contribution__reference"]
+    list_select_related = [
+        "registration__hearing__process",
+        "contribution",
+        "hearing",
+        "outcome",
+        "changed_by",
+    ]
+    search_fields = [
+        "reason",
+        "registration__name",
+        "contribution__reference",
+        "hearing__title",
+        "outcome__title",
+    ]
     date_hierarchy = "changed_at"
 
     @admin.display(description=_("record"))
     def record(self, change):
-        return change.registration or change.contribution
+        return change.record
 
 
 @admin.register(OutgoingEmail)
