@@ -330,7 +330,7 @@ def active_registrations(hearing):
 
 
 @transaction.atomic
-def submit_registration(registration, link):
+def submit_registration(registration, link, by=None):
     """Store a registration from the public form: pending, or waitlisted once the seats are all
     held by pending and approved registrations. The hearing is locked so that two people taking
     the last seat at once queue up, and so that the check for an address already registered
@@ -339,18 +339,26 @@ def submit_registration(registration, link):
 
     An address already registered for the hearing stores nothing new: its owner gets an email
     with their registration's status link, and the caller answers as for a new registration,
-    so that the form never tells who is registered."""
+    so that the form never tells who is registered.
+
+    `by` is the staff member entering a registration on someone's behalf in the back office.
+    Staff may do so whatever the window and before the hearing is published; everything else
+    holds (capacity, the address already registered, the status change, which names them, and
+    the confirmation email). An address already registered is not emailed then: the back
+    office tells the staff member instead."""
     hearing = Hearing.objects.select_for_update().get(pk=registration.hearing_id)
     registration.hearing = hearing
-    check_form_open(hearing, hearing.registration_window)
+    if by is None:
+        check_form_open(hearing, hearing.registration_window)
     earlier = Registration.objects.filter(hearing=hearing, email__iexact=registration.email).first()
     if earlier is not None:
-        queue_email(
-            "registration_reminder",
-            to=earlier.email,
-            language=registration.language,
-            context={"registration": earlier, "status_url": link(earlier)},
-        )
+        if by is None:
+            queue_email(
+                "registration_reminder",
+                to=earlier.email,
+                language=registration.language,
+                context={"registration": earlier, "status_url": link(earlier)},
+            )
         return earlier, False
     full = hearing.capacity is not None and active_registrations(hearing).count() >= (
         hearing.capacity
@@ -359,7 +367,10 @@ def submit_registration(registration, link):
     registration.decided_at = timezone.now() if full else None
     registration.save()
     StatusChange.objects.create(
-        registration=registration, previous_status="", new_status=registration.status
+        registration=registration,
+        previous_status="",
+        new_status=registration.status,
+        changed_by=by,
     )
     queue_email(
         "registration_received",
@@ -371,14 +382,18 @@ def submit_registration(registration, link):
 
 
 @transaction.atomic
-def submit_contribution(contribution, link):
+def submit_contribution(contribution, link, by=None):
     """Store a contribution from the public form as submitted, with its reference, and queue
     the confirmation email. A second identical text from the same address to the same hearing
     within a few minutes (a double click, a reload) returns the first one instead of a copy:
-    `(contribution, created)`. The hearing is locked so the check and the insert are one step."""
+    `(contribution, created)`. The hearing is locked so the check and the insert are one step.
+
+    `by` is the staff member entering it on the author's behalf in the back office: the window
+    and publication are not checked then; the rest is, and the status change names them."""
     hearing = Hearing.objects.select_for_update().get(pk=contribution.hearing_id)
     contribution.hearing = hearing
-    check_form_open(hearing, hearing.contribution_window)
+    if by is None:
+        check_form_open(hearing, hearing.contribution_window)
     contribution.fingerprint = body_fingerprint(contribution.body)
     earlier = (
         Contribution.objects.filter(
@@ -396,7 +411,10 @@ def submit_contribution(contribution, link):
     contribution.status = ContributionStatus.SUBMITTED
     contribution.save()
     StatusChange.objects.create(
-        contribution=contribution, previous_status="", new_status=contribution.status
+        contribution=contribution,
+        previous_status="",
+        new_status=contribution.status,
+        changed_by=by,
     )
     queue_email(
         "contribution_received",

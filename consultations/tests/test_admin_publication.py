@@ -1,18 +1,31 @@
 """The back office publishes and withdraws hearings and outcomes only through the services (a
-button on the record's page, an action on the list), each with a message."""
+button on the record's page, an action on the list), each with a message; and what staff add on
+someone's behalf goes through the submit services, outside the public window too."""
 
 import datetime
 import zoneinfo
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from consultations.enums import OutcomeStatus
-from consultations.models import Hearing, Outcome, StatusChange
+from consultations.models import (
+    Contribution,
+    Hearing,
+    Outcome,
+    OutgoingEmail,
+    Registration,
+    StatusChange,
+)
 from consultations.services import publish_hearing
-from consultations.tests.factories import HearingFactory, OutcomeFactory
+from consultations.tests.factories import (
+    ContributionFactory,
+    HearingFactory,
+    OutcomeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +35,13 @@ OUTCOMES = reverse("admin:consultations_outcome_changelist")
 
 def shown_messages(response):
     return [str(m) for m in response.context["messages"]]
+
+
+def added(record):
+    """Django's own message once a record is added, with a link to it."""
+    url = reverse(f"admin:consultations_{record._meta.model_name}_change", args=[record.pk])
+    name = record._meta.verbose_name
+    return f'The {name} “<a href="{url}">{escape(record)}</a>” was added successfully.'
 
 
 def act(client, url, action, records):
@@ -240,3 +260,113 @@ def test_editor_publishes_an_outcome_once_its_hearing_has_taken_place(client, ed
     history = client.get(reverse("admin:consultations_outcome_history", args=[held.pk]))
     assert history.status_code == 200
     assert history.context["page_obj"].paginator.count == 3
+
+
+# Registrations and contributions added on someone's behalf --------------------------------------
+
+
+def closed_hearing(**fields):
+    """Unpublished, its windows long closed: the public forms take nothing."""
+    past = timezone.now() - datetime.timedelta(days=30)
+    return HearingFactory(
+        published=False,
+        registration_opens=past - datetime.timedelta(days=10),
+        registration_closes=past,
+        contributions_open=past - datetime.timedelta(days=10),
+        contributions_close=past,
+        **fields,
+    )
+
+
+def registration_form(hearing, **changes):
+    return {
+        "hearing": hearing.pk,
+        "name": "Amina Diallo",
+        "email": "amina@example.org",
+        "category": "civil_society",
+        "language": "fr",
+        "status": "approved",
+    } | changes
+
+
+def test_staff_add_a_registration_through_the_service_outside_the_window(
+    client, editor, django_capture_on_commit_callbacks
+):
+    hearing = closed_hearing(capacity=1)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:consultations_registration_add"), registration_form(hearing), follow=True
+        )
+    registration = Registration.objects.get()
+    assert shown_messages(response) == [added(registration)]
+    # Pending, whatever the form said: the status moves by the services only.
+    assert (registration.status, registration.language) == ("pending", "fr")
+    assert list(
+        StatusChange.objects.values_list(
+            "registration", "previous_status", "new_status", "changed_by"
+        )
+    ) == [(registration.pk, "", "pending", editor.pk)]
+    assert registration.history.get().history_user == editor
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["amina@example.org"], OutgoingEmail.objects.get().subject)
+    ]
+    assert "/registrations/status/" in mail.outbox[0].body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:consultations_registration_add"),
+            registration_form(hearing, name="Second", email="second@example.org"),
+            follow=True,
+        )
+    second = Registration.objects.get(email="second@example.org")
+    assert second.status == "waitlisted"
+    assert shown_messages(response) == [
+        f"The hearing is full: {second} is on the waiting list.",
+        added(second),
+    ]
+    assert len(mail.outbox) == 2
+
+
+def test_staff_add_a_contribution_through_the_service_outside_the_window(
+    client, editor, django_capture_on_commit_callbacks
+):
+    hearing = closed_hearing()
+    existing = ContributionFactory(hearing=hearing)
+    client.force_login(editor)
+    form = {
+        "hearing": hearing.pk,
+        "author_name": "Ana Gómez",
+        "author_email": "ana@example.org",
+        "category": "civil_society",
+        "title": "Pathways",
+        "body": "We ask for regular pathways for every worker, whatever their skills.",
+        "language": "en",
+        "correspondence_language": "es",
+        "consent": "named",
+        "status": "published",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:consultations_contribution_add"), form, follow=True)
+    contribution = Contribution.objects.exclude(pk=existing.pk).get()
+    assert shown_messages(response) == [added(contribution)]
+    assert contribution.status == "submitted"
+    assert contribution.reference == f"{hearing.process.code}-{hearing.date.year}-0002"
+    assert list(
+        StatusChange.objects.values_list(
+            "contribution", "previous_status", "new_status", "changed_by"
+        )
+    ) == [(contribution.pk, "", "submitted", editor.pk)]
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    assert "/contributions/status/" in mail.outbox[0].body
+
+    response = client.post(reverse("admin:consultations_contribution_add"), form, follow=True)
+    assert response.redirect_chain == [
+        (reverse("admin:consultations_contribution_change", args=[contribution.pk]), 302)
+    ]
+    assert shown_messages(response) == [
+        f"The same contribution from this address arrived minutes ago as "
+        f"{contribution.reference}: nothing was added. Here it is."
+    ]
+    assert Contribution.objects.count() == 2
+    assert StatusChange.objects.count() == 1
