@@ -141,6 +141,12 @@ class RegistrationAdmin(ExportActionsMixin, HistoryAdmin):
             kwargs["form"] = RegistrationAddForm
         return super().get_form(request, obj, **kwargs)
 
+    def get_readonly_fields(self, request, obj=None):
+        """Moving a registration to another hearing would take a seat there without the capacity
+        check: it is cancelled, and a new one made, instead."""
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None else [*fields, "hearing"]
+
     def save_model(self, request, obj, form, change):
         """A new registration is submitted as the public form's are, whatever the window: it
         waits or joins the waiting list, its status change names the staff member, and the

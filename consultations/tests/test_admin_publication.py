@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -25,6 +26,7 @@ from consultations.tests.factories import (
     ContributionFactory,
     HearingFactory,
     OutcomeFactory,
+    RegistrationFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +372,39 @@ def test_staff_add_a_contribution_through_the_service_outside_the_window(
     ]
     assert Contribution.objects.count() == 2
     assert StatusChange.objects.count() == 1
+
+
+def test_a_registration_stays_with_its_hearing(client, editor):
+    registration = RegistrationFactory()
+    other = HearingFactory()
+    client.force_login(editor)
+    change = reverse("admin:consultations_registration_change", args=[registration.pk])
+    assert "hearing" not in client.get(change).context["adminform"].form.fields
+    response = client.post(
+        change,
+        {
+            "hearing": other.pk,
+            "name": "Renamed",
+            "email": registration.email,
+            "category": registration.category,
+            "language": "en",
+        },
+    )
+    assert response.status_code == 302
+    assert Registration.objects.values_list("name", "hearing").get() == (
+        "Renamed",
+        registration.hearing_id,
+    )
+
+    moved = Registration.objects.get()
+    moved.hearing = other
+    sentence = (
+        "A registration stays with its hearing: cancel it and register again for the other hearing."
+    )
+    with pytest.raises(ValidationError) as refused:
+        moved.full_clean()
+    assert refused.value.message_dict["hearing"] == [sentence]
+    with pytest.raises(ValidationError) as refused:
+        moved.save()
+    assert refused.value.message_dict == {"hearing": [sentence]}
+    assert Registration.objects.get().hearing_id == registration.hearing_id
