@@ -144,6 +144,26 @@ class OutcomeStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class HearingPublication(models.TextChoices):
+    """Whether the public sees a hearing. Stored as the hearing's `published` flag; named here so
+    that its moves have a map and a status change records them like any other."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+# Publishing and withdrawing, by `services.set_hearing_publication` and `set_outcome_status`.
+HEARING_MOVES = {
+    HearingPublication.DRAFT: {HearingPublication.PUBLISHED},
+    HearingPublication.PUBLISHED: {HearingPublication.DRAFT},
+}
+
+OUTCOME_MOVES = {
+    OutcomeStatus.DRAFT: {OutcomeStatus.PUBLISHED},
+    OutcomeStatus.PUBLISHED: {OutcomeStatus.DRAFT},
+}
+
+
 class PublicationConsent(models.TextChoices):
     """What the author of a contribution agreed may be shown with it."""
 

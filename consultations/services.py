@@ -1,8 +1,9 @@
-"""State changes of registrations and contributions, in one place whoever makes them: the back
-office, the public forms and the API all call these functions (after pretalx's
-`set_submission_state`). Each one checks the move against the map in `enums.py`, locks the rows
-it depends on, saves only the fields it changes, records a `StatusChange`, and writes the email
-that tells the person, which goes out once the transaction has committed."""
+"""State changes of registrations, contributions, hearings and outcomes, in one place whoever
+makes them: the back office, the public forms and the API all call these functions (after
+pretalx's `set_submission_state`). Each one checks the move against the map in `enums.py`, locks
+the rows it depends on, saves only the fields it changes, records a `StatusChange`, and writes
+the email that tells the person (where there is one), which goes out once the transaction has
+committed."""
 
 from datetime import timedelta
 from functools import reduce
@@ -12,19 +13,25 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import (
     CONTRIBUTION_MOVES,
+    HEARING_MOVES,
+    OUTCOME_MOVES,
     REGISTRATION_MOVES,
     ContributionStatus,
+    HearingPublication,
+    HearingStatus,
+    OutcomeStatus,
     RegistrationStatus,
 )
 from consultations.models import (
     AccreditationRule,
     Contribution,
     Hearing,
+    Outcome,
     Registration,
     StatusChange,
 )
@@ -212,6 +219,115 @@ def moderate_contribution(contribution, new_status, by=None, reason="", through_
     return contribution
 
 
+# Publication -----------------------------------------------------------------------------------
+
+# What only the publication services write; forms and serializers saving a whole row keep them as
+# stored (`keep_stored_publication`).
+PUBLICATION_FIELDS = {
+    Hearing: ["published", "published_at", "published_by_id"],
+    Outcome: ["status", "published_on", "published_by_id"],
+}
+
+
+def keep_stored_publication(record):
+    """Before a back-office form or an API write saves a whole hearing or outcome, lock its row
+    and put back the publication fields as stored: an edit, a revert to an old version or a
+    stale form never publishes or withdraws anything, nor undoes what a service just did."""
+    fields = PUBLICATION_FIELDS[type(record)]
+    stored = type(record).objects.select_for_update().filter(pk=record.pk).values(*fields).first()
+    for name, value in (stored or {}).items():
+        setattr(record, name, value)
+
+
+@transaction.atomic
+def set_hearing_publication(hearing, new_publication, by=None, reason=""):
+    """Publish a hearing (the public sees it, its forms may open) or withdraw it back to draft.
+    Publishing stamps who and when; withdrawing clears the stamp, which its status change
+    keeps."""
+    new_publication = HearingPublication(new_publication)
+    locked = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    previous = locked.publication
+    check_move(HEARING_MOVES, previous, new_publication, _("hearing"))
+    published = new_publication == HearingPublication.PUBLISHED
+    locked.published = published
+    locked.published_at, locked.published_by = (timezone.now(), by) if published else (None, None)
+    if by is not None:
+        locked._history_user = by
+    locked.save(update_fields=["published", "published_at", "published_by"])
+    StatusChange.objects.create(
+        hearing=locked,
+        previous_status=previous,
+        new_status=new_publication,
+        reason=reason,
+        changed_by=by,
+    )
+    hearing.refresh_from_db(fields=["published", "published_at", "published_by"])
+    return hearing
+
+
+def publish_hearing(hearing, by=None, reason=""):
+    return set_hearing_publication(hearing, HearingPublication.PUBLISHED, by=by, reason=reason)
+
+
+def withdraw_hearing(hearing, by=None, reason=""):
+    return set_hearing_publication(hearing, HearingPublication.DRAFT, by=by, reason=reason)
+
+
+def check_hearing_held(hearing):
+    """An outcome reports what was said: it waits for its hearing's day at the venue."""
+    if hearing.status == HearingStatus.UPCOMING:
+        raise TransitionRefused(
+            _(
+                "An outcome cannot be published before its hearing has taken place: "
+                "%(hearing)s is held on %(date)s."
+            )
+            % {"hearing": hearing.title, "date": formats.date_format(hearing.date, "j F Y")},
+            code="hearing_not_held",
+        )
+
+
+@transaction.atomic
+def set_outcome_status(outcome, new_status, by=None, reason=""):
+    """Publish an outcome document, from its hearing's day at the venue on, or return it to
+    draft. The hearing is locked first, as its date decides, then the outcome. Publishing stamps
+    who and the date at the venue (`published_on`); returning to draft clears both."""
+    new_status = OutcomeStatus(new_status)
+    hearing = Hearing.objects.select_for_update().get(pk=outcome.hearing_id)
+    locked = Outcome.objects.select_for_update().get(pk=outcome.pk)
+    previous = OutcomeStatus(locked.status)
+    check_move(OUTCOME_MOVES, previous, new_status, _("outcome document"))
+    published = new_status == OutcomeStatus.PUBLISHED
+    if published:
+        check_hearing_held(hearing)
+    locked.status = new_status
+    locked.published_on, locked.published_by = (
+        (timezone.localdate(timezone=hearing.zone), by) if published else (None, None)
+    )
+    if by is not None:
+        locked._history_user = by
+    locked.save(update_fields=["status", "published_on", "published_by"])
+    StatusChange.objects.create(
+        outcome=locked,
+        previous_status=previous,
+        new_status=new_status,
+        reason=reason,
+        changed_by=by,
+    )
+    outcome.refresh_from_db(fields=["status", "published_on", "published_by"])
+    return outcome
+
+
+def publish_outcome(outcome, by=None, reason=""):
+    return set_outcome_status(outcome, OutcomeStatus.PUBLISHED, by=by, reason=reason)
+
+
+def unpublish_outcome(outcome, by=None, reason=""):
+    return set_outcome_status(outcome, OutcomeStatus.DRAFT, by=by, reason=reason)
+
+
+# Submissions -----------------------------------------------------------------------------------
+
+
 class SubmissionRefused(ValidationError):
     """A public form's submission refused where it is stored (its form has closed meanwhile);
     its message is a sentence for the person, keyed by the field it names."""
@@ -237,7 +353,7 @@ def active_registrations(hearing):
 
 
 @transaction.atomic
-def submit_registration(registration, link):
+def submit_registration(registration, link, by=None):
     """Store a registration from the public form: pending, or waitlisted once the seats are all
     held by pending and approved registrations. The hearing is locked so that two people taking
     the last seat at once queue up, and so that the check for an address already registered
@@ -246,18 +362,26 @@ def submit_registration(registration, link):
 
     An address already registered for the hearing stores nothing new: its owner gets an email
     with their registration's status link, and the caller answers as for a new registration,
-    so that the form never tells who is registered."""
+    so that the form never tells who is registered.
+
+    `by` is the staff member entering a registration on someone's behalf in the back office.
+    Staff may do so whatever the window and before the hearing is published; everything else
+    holds (capacity, the address already registered, the status change, which names them, and
+    the confirmation email). An address already registered is not emailed then: the back
+    office tells the staff member instead."""
     hearing = Hearing.objects.select_for_update().get(pk=registration.hearing_id)
     registration.hearing = hearing
-    check_form_open(hearing, hearing.registration_window)
+    if by is None:
+        check_form_open(hearing, hearing.registration_window)
     earlier = Registration.objects.filter(hearing=hearing, email__iexact=registration.email).first()
     if earlier is not None:
-        queue_email(
-            "registration_reminder",
-            to=earlier.email,
-            language=registration.language,
-            context={"registration": earlier, "status_url": link(earlier)},
-        )
+        if by is None:
+            queue_email(
+                "registration_reminder",
+                to=earlier.email,
+                language=registration.language,
+                context={"registration": earlier, "status_url": link(earlier)},
+            )
         return earlier, False
     full = hearing.capacity is not None and active_registrations(hearing).count() >= (
         hearing.capacity
@@ -266,7 +390,10 @@ def submit_registration(registration, link):
     registration.decided_at = timezone.now() if full else None
     registration.save()
     StatusChange.objects.create(
-        registration=registration, previous_status="", new_status=registration.status
+        registration=registration,
+        previous_status="",
+        new_status=registration.status,
+        changed_by=by,
     )
     queue_email(
         "registration_received",
@@ -278,14 +405,18 @@ def submit_registration(registration, link):
 
 
 @transaction.atomic
-def submit_contribution(contribution, link):
+def submit_contribution(contribution, link, by=None):
     """Store a contribution from the public form as submitted, with its reference, and queue
     the confirmation email. A second identical text from the same address to the same hearing
     within a few minutes (a double click, a reload) returns the first one instead of a copy:
-    `(contribution, created)`. The hearing is locked so the check and the insert are one step."""
+    `(contribution, created)`. The hearing is locked so the check and the insert are one step.
+
+    `by` is the staff member entering it on the author's behalf in the back office: the window
+    and publication are not checked then; the rest is, and the status change names them."""
     hearing = Hearing.objects.select_for_update().get(pk=contribution.hearing_id)
     contribution.hearing = hearing
-    check_form_open(hearing, hearing.contribution_window)
+    if by is None:
+        check_form_open(hearing, hearing.contribution_window)
     contribution.fingerprint = body_fingerprint(contribution.body)
     earlier = (
         Contribution.objects.filter(
@@ -303,7 +434,10 @@ def submit_contribution(contribution, link):
     contribution.status = ContributionStatus.SUBMITTED
     contribution.save()
     StatusChange.objects.create(
-        contribution=contribution, previous_status="", new_status=contribution.status
+        contribution=contribution,
+        previous_status="",
+        new_status=contribution.status,
+        changed_by=by,
     )
     queue_email(
         "contribution_received",

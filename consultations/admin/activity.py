@@ -23,8 +23,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class StatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "record", "previous_status", "new_status", "made_by"]
     list_filter = ["new_status", "through_status_link"]
-    list_select_related = ["registration__hearing__process", "contribution", "changed_by"]
-    search_fields = ["reason", "registration__name", "contribution__reference"]
+    list_select_related = [
+        "registration__hearing__process",
+        "contribution",
+        "hearing",
+        "outcome",
+        "changed_by",
+    ]
+    search_fields = [
+        "reason",
+        "registration__name",
+        "contribution__reference",
+        "hearing__title",
+        "outcome__title",
+    ]
     date_hierarchy = "changed_at"
     fields = [
         "registration",
@@ -40,7 +52,7 @@ class StatusChangeAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("record"))
     def record(self, change):
-        return change.registration or change.contribution
+        return change.record
 
     @admin.display(description=_("by"), ordering="changed_by")
     def made_by(self, change):

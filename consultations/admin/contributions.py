@@ -1,5 +1,6 @@
 """The moderation queue: contributions awaiting review, oldest first, with mass campaigns shown
-as groups; every decision goes through `moderate_contribution` or `moderate_campaign`."""
+as groups; every decision goes through `moderate_contribution` or `moderate_campaign`. A
+contribution entered here on its author's behalf goes through `submit_contribution`."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,7 +8,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
@@ -25,7 +26,9 @@ from consultations.admin.history import HistoryAdmin
 from consultations.admin.widgets import KnownAutocompleteMixin
 from consultations.enums import ContributionStatus
 from consultations.models import Contribution
-from consultations.services import moderate_campaign, moderate_contribution
+from consultations.notifications import site_url
+from consultations.services import moderate_campaign, moderate_contribution, submit_contribution
+from consultations.submission_views import contribution_status_path
 
 AWAITING = "awaiting"
 EVERY = "all"
@@ -192,6 +195,44 @@ class ContributionAdmin(ExportActionsMixin, KnownAutocompleteMixin, HistoryAdmin
     def revert_disabled(self, request, obj=None):
         """A status moves through the services only, never back to an old version."""
         return True
+
+    def save_model(self, request, obj, form, change):
+        """A new contribution is submitted as the public form's are, whatever the window: it
+        takes its reference, its status change names the staff member, and the author gets the
+        confirmation email with their status link. The same text from the same address a few
+        minutes earlier is not stored twice."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        stored, created = submit_contribution(
+            obj, link=lambda c: site_url(contribution_status_path(c)), by=request.user
+        )
+        if not created:
+            obj.already_submitted = stored
+
+    def save_related(self, request, form, formsets, change):
+        if form.instance.pk is not None:
+            super().save_related(request, form, formsets, change)
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:
+            return super().log_addition(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        stored = getattr(obj, "already_submitted", None)
+        if stored is None:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request,
+            _(
+                "The same contribution from this address arrived minutes ago as %(reference)s: "
+                "nothing was added. Here it is."
+            )
+            % {"reference": stored.reference},
+            messages.WARNING,
+        )
+        return redirect(reverse("admin:consultations_contribution_change", args=[stored.pk]))
 
     def get_urls(self):
         return [

@@ -1,21 +1,26 @@
 """Preparing a hearing: processes, hearings with their programme, outcome documents and the
-rules by which registrations are accredited."""
+rules by which registrations are accredited. Hearings and outcomes are published and withdrawn
+by buttons and actions that call the services (`admin/publication.py`), never by a form field."""
 
 import zoneinfo
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations.admin.decisions import apply_to_each, counted
 from consultations.admin.history import HistoryAdmin
+from consultations.admin.publication import Move, PublicationAdmin
 from consultations.admin.widgets import (
     KnownAutocompleteMixin,
     KnownChoicesForm,
     OrderedInlineFormSet,
 )
+from consultations.enums import HearingPublication, OutcomeStatus
 from consultations.models import (
     AccreditationRule,
     Hearing,
@@ -30,6 +35,11 @@ from consultations.models import (
     SegmentTranslation,
     SubDiscussion,
     SubDiscussionTranslation,
+)
+from consultations.services import (
+    keep_stored_publication,
+    set_hearing_publication,
+    set_outcome_status,
 )
 
 
@@ -69,9 +79,21 @@ class AccreditationRuleInline(admin.TabularInline):
         return super().get_queryset(request).select_related("hearing")
 
 
+class OutcomeFormSet(BaseInlineFormSet):
+    def save_existing(self, form, obj, commit=True):
+        keep_stored_publication(form.instance)
+        return super().save_existing(form, obj, commit)
+
+
 class OutcomeInline(admin.StackedInline):
+    """Its status changes on the outcome's own page (the change link), or by the outcome list's
+    actions."""
+
     model = Outcome
+    formset = OutcomeFormSet
     fields = ["title", "symbol", "status", "published_on"]
+    readonly_fields = ["status", "published_on"]
+    show_change_link = True
     extra = 0
 
 
@@ -82,8 +104,22 @@ def venue_zone(name, fallback):
         return fallback
 
 
+HEARING_MOVES = {
+    HearingPublication.DRAFT: Move(
+        HearingPublication.PUBLISHED,
+        _("Publish"),
+        _("“%(record)s” is published: the public sees it."),
+    ),
+    HearingPublication.PUBLISHED: Move(
+        HearingPublication.DRAFT,
+        _("Withdraw from the public site"),
+        _("“%(record)s” is withdrawn: the public no longer sees it."),
+    ),
+}
+
+
 @admin.register(Hearing)
-class HearingAdmin(HistoryAdmin):
+class HearingAdmin(PublicationAdmin):
     list_display = ["title", "date", "city", "process", "published", "segment_count"]
     list_filter = ["published", "process"]
     list_select_related = ["process"]
@@ -92,8 +128,12 @@ class HearingAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["supporting_organization"]
     inlines = [SegmentInline, AccreditationRuleInline, OutcomeInline, HearingTranslationInline]
+    readonly_fields = ["published", "published_at", "published_by"]
+    actions = ["publish", "withdraw"]
+    moves = HEARING_MOVES
     fieldsets = [
-        (None, {"fields": ["process", "title", "slug", "published"]}),
+        (None, {"fields": ["process", "title", "slug"]}),
+        (_("Publication"), {"fields": ["published", "published_at", "published_by"]}),
         (
             _("When and where"),
             {
@@ -129,6 +169,32 @@ class HearingAdmin(HistoryAdmin):
     @admin.display(description=_("segments"), ordering="segment_count")
     def segment_count(self, hearing):
         return hearing.segment_count
+
+    def publication_of(self, hearing):
+        return hearing.publication
+
+    def move(self, hearing, to, by):
+        set_hearing_publication(hearing, to, by=by)
+
+    @admin.action(description=_("Publish"), permissions=["change"])
+    def publish(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset.order_by("date", "pk"),
+            lambda hearing: self.move(hearing, HearingPublication.PUBLISHED, request.user),
+            counted("%(count)d hearing published.", "%(count)d hearings published."),
+        )
+
+    @admin.action(description=_("Withdraw from the public site"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset.order_by("date", "pk"),
+            lambda hearing: self.move(hearing, HearingPublication.DRAFT, request.user),
+            counted("%(count)d hearing withdrawn.", "%(count)d hearings withdrawn."),
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """The hearing's windows are typed and shown at the venue's time: its zone is active while
@@ -307,13 +373,73 @@ class InterventionAdmin(KnownAutocompleteMixin, admin.ModelAdmin):
     autocomplete_fields = ["organization", "segment", "sub_discussion"]
 
 
+OUTCOME_MOVES = {
+    OutcomeStatus.DRAFT: Move(
+        OutcomeStatus.PUBLISHED,
+        _("Publish"),
+        _("“%(record)s” is published."),
+    ),
+    OutcomeStatus.PUBLISHED: Move(
+        OutcomeStatus.DRAFT,
+        _("Return to draft"),
+        _("“%(record)s” is back to draft: the public no longer sees it."),
+    ),
+}
+
+
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(PublicationAdmin):
     list_display = ["title", "hearing", "symbol", "status", "published_on"]
     list_filter = ["status"]
     list_select_related = ["hearing"]
     search_fields = ["title", "symbol", "hearing__title"]
     autocomplete_fields = ["hearing"]
+    readonly_fields = ["status", "published_on", "published_by"]
+    actions = ["publish", "return_to_draft"]
+    moves = OUTCOME_MOVES
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("hearing", "published_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        """An outcome stays with its hearing, whose date decides when it may be published."""
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None else [*fields, "hearing"]
+
+    def revert_disabled(self, request, obj=None):
+        """A status moves through the services only, never back to an old version."""
+        return True
+
+    def publication_of(self, outcome):
+        return OutcomeStatus(outcome.status)
+
+    def move(self, outcome, to, by):
+        set_outcome_status(outcome, to, by=by)
+
+    @admin.action(description=_("Publish"), permissions=["change"])
+    def publish(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset.order_by("hearing__date", "pk"),
+            lambda outcome: self.move(outcome, OutcomeStatus.PUBLISHED, request.user),
+            counted(
+                "%(count)d outcome document published.", "%(count)d outcome documents published."
+            ),
+        )
+
+    @admin.action(description=_("Return to draft"), permissions=["change"])
+    def return_to_draft(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset.order_by("hearing__date", "pk"),
+            lambda outcome: self.move(outcome, OutcomeStatus.DRAFT, request.user),
+            counted(
+                "%(count)d outcome document returned to draft.",
+                "%(count)d outcome documents returned to draft.",
+            ),
+        )
 
 
 @admin.register(AccreditationRule)

@@ -1,11 +1,13 @@
 """Vetting registrations: the list shows who is over their organization's cap or lacks a
-required nomination letter, and the actions decide through `decide_registration`."""
+required nomination letter, and the actions decide through `decide_registration`. A registration
+entered here on someone's behalf goes through `submit_registration`, as the public form's do."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -20,7 +22,9 @@ from consultations.admin.decisions import (
 from consultations.admin.history import HistoryAdmin
 from consultations.enums import RegistrationStatus
 from consultations.models import AccreditationRule, Hearing, Registration
-from consultations.services import decide_registration, promote_from_waitlist
+from consultations.notifications import site_url
+from consultations.services import decide_registration, promote_from_waitlist, submit_registration
+from consultations.submission_views import registration_status_path
 
 
 def rule_value(field):
@@ -43,6 +47,14 @@ def approved_of_organization():
         .annotate(count=Count("pk"))
         .values("count")
     )
+
+
+class RegistrationAddForm(forms.ModelForm):
+    """An address already registered for the hearing is not a form error here: under the
+    hearing's lock `submit_registration` finds it, and the back office says so and shows it."""
+
+    def _get_validation_exclusions(self):
+        return {*super()._get_validation_exclusions(), "hearing"}
 
 
 @admin.register(Registration)
@@ -123,6 +135,61 @@ class RegistrationAdmin(ExportActionsMixin, HistoryAdmin):
     def revert_disabled(self, request, obj=None):
         """A status moves through the services only, never back to an old version."""
         return True
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = RegistrationAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Moving a registration to another hearing would take a seat there without the capacity
+        check: it is cancelled, and a new one made, instead."""
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None else [*fields, "hearing"]
+
+    def save_model(self, request, obj, form, change):
+        """A new registration is submitted as the public form's are, whatever the window: it
+        waits or joins the waiting list, its status change names the staff member, and the
+        registrant gets the confirmation email with their status link."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        stored, created = submit_registration(
+            obj, link=lambda r: site_url(registration_status_path(r)), by=request.user
+        )
+        if not created:
+            obj.already_registered = stored
+
+    def save_related(self, request, form, formsets, change):
+        if form.instance.pk is not None:
+            super().save_related(request, form, formsets, change)
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:
+            return super().log_addition(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        stored = getattr(obj, "already_registered", None)
+        if stored is not None:
+            self.message_user(
+                request,
+                _(
+                    "%(email)s is already registered for this hearing: nothing was added. Here "
+                    "is that registration."
+                )
+                % {"email": stored.email},
+                messages.WARNING,
+            )
+            return redirect(reverse("admin:consultations_registration_change", args=[stored.pk]))
+        if obj.status == RegistrationStatus.WAITLISTED:
+            self.message_user(
+                request,
+                _("The hearing is full: %(registration)s is on the waiting list.")
+                % {"registration": obj},
+                messages.WARNING,
+            )
+        return super().response_add(request, obj, post_url_continue)
 
     def get_urls(self):
         return [

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
-from consultations.enums import ContributionStatus, RegistrationStatus
+from consultations.enums import ContributionStatus, HearingPublication, RegistrationStatus
 from consultations.models import (
     Contribution,
     Hearing,
@@ -18,6 +18,7 @@ from consultations.models import (
     SubDiscussion,
 )
 from consultations.rules import credit_of
+from consultations.services import keep_stored_publication, publish_hearing, set_hearing_publication
 from stakeholders.api.serializers import StrictFieldsMixin, StrictModelSerializer, model_errors
 from stakeholders.enums import Region
 from stakeholders.models import Organization, Person
@@ -199,11 +200,28 @@ class SegmentSerializer(StrictModelSerializer):
 
 
 class HearingSerializer(StrictModelSerializer):
+    """A hearing. Writing `published` publishes or withdraws it through the same service as the
+    back office's buttons (`services.set_hearing_publication`): the move is recorded as a status
+    change made by the writer, and `published_at` dated."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:hearing-detail", lookup_field="slug")
     process = slug_of(Process)
     supporting_organization = slug_of(Organization, allow_null=True, required=False)
     status = serializers.CharField(
         read_only=True, help_text=_("upcoming, ongoing or past, judged at the venue")
+    )
+    published = serializers.BooleanField(
+        required=False,
+        help_text=_(
+            "Whether the public sees the hearing. Writing it publishes or withdraws the hearing "
+            "as the back office's buttons do: the change is recorded with who made it and when. "
+            "A new hearing is a draft unless written true."
+        ),
+    )
+    published_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("When the hearing was published; null while it is a draft."),
     )
     segments = SegmentSerializer(many=True, read_only=True)
 
@@ -232,9 +250,46 @@ class HearingSerializer(StrictModelSerializer):
             "contributions_open",
             "contributions_close",
             "published",
+            "published_at",
             "status",
             "segments",
         ]
+
+    def validate(self, attrs):
+        """The model is checked as the write leaves it; a publication is the service's to
+        check, and its stamp too."""
+        published = attrs.pop("published", None)
+        attrs = super().validate(attrs)
+        if published is not None:
+            attrs["published"] = published
+        return attrs
+
+    def writer(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    @transaction.atomic
+    def create(self, validated_data):
+        published = validated_data.pop("published", False)
+        hearing = super().create(validated_data)
+        if published:
+            publish_hearing(hearing, by=self.writer())
+        return hearing
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        """The other fields are saved with the publication as stored (the row locked), then a
+        changed `published` moves it through the service."""
+        published = validated_data.pop("published", None)
+        keep_stored_publication(instance)
+        hearing = super().update(instance, validated_data)
+        if published is not None and published != hearing.published:
+            set_hearing_publication(
+                hearing,
+                HearingPublication.PUBLISHED if published else HearingPublication.DRAFT,
+                by=self.writer(),
+            )
+        return hearing
 
 
 class ContributionSerializer(CountryFieldMixin, serializers.HyperlinkedModelSerializer):

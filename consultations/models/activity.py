@@ -1,5 +1,8 @@
 """What happened to the records staff decide, and the emails that tell people about it."""
 
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,10 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from consultations.enums import EmailState
 from consultations.querysets import OutgoingEmailQuerySet
 
+# The records a status change can be about; it names exactly one of them.
+RECORD_FIELDS = ["registration", "contribution", "hearing", "outcome"]
+
+
+def names_exactly_one(fields):
+    return reduce(
+        or_, (Q(**{f"{field}__isnull": field != named for field in fields}) for named in fields)
+    )
+
 
 class StatusChange(models.Model):
-    """One move of a registration or a contribution from one status to another: who made it,
-    when, and why. Written by the service functions only, in the same transaction as the move."""
+    """One move of a registration, a contribution, a hearing or an outcome from one status to
+    another (a hearing's are draft and published): who made it, when, and why. Written by the
+    service functions only, in the same transaction as the move.
+
+    One log for the four kinds rather than a sibling table for publications: the back office
+    reads what happened in one list, and every service writes the same row the same way."""
 
     registration = models.ForeignKey(
         "consultations.Registration",
@@ -24,6 +40,22 @@ class StatusChange(models.Model):
     contribution = models.ForeignKey(
         "consultations.Contribution",
         verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    hearing = models.ForeignKey(
+        "consultations.Hearing",
+        verbose_name=_("hearing"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    outcome = models.ForeignKey(
+        "consultations.Outcome",
+        verbose_name=_("outcome document"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -60,11 +92,11 @@ class StatusChange(models.Model):
         ordering = ["-changed_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(registration__isnull=False, contribution__isnull=True)
-                | Q(registration__isnull=True, contribution__isnull=False),
+                condition=names_exactly_one(RECORD_FIELDS),
                 name="status_change_of_one_record",
                 violation_error_message=_(
-                    "A status change belongs to one registration or one contribution."
+                    "A status change belongs to one registration, contribution, hearing or "
+                    "outcome document."
                 ),
             ),
             models.CheckConstraint(
@@ -79,6 +111,13 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.previous_status} → {self.new_status}"
+
+    @property
+    def record(self):
+        return next(
+            (getattr(self, field) for field in RECORD_FIELDS if getattr(self, f"{field}_id")),
+            None,
+        )
 
     def made_by(self):
         """Who made the change, in words: a staff member, or the person themselves through the

@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from consultations.enums import OutcomeStatus
+from consultations.enums import HearingPublication, OutcomeStatus
 from consultations.models.constraints import (
     choice_constraint,
     language_constraint,
@@ -132,7 +133,20 @@ class Hearing(HasOutcomeText):
     registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
     contributions_open = models.DateTimeField(_("contributions open"), null=True, blank=True)
     contributions_close = models.DateTimeField(_("contributions close"), null=True, blank=True)
-    published = models.BooleanField(_("published"), default=False)
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Changed by the Publish and Withdraw buttons, which record who and when."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = HearingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -172,6 +186,12 @@ class Hearing(HasOutcomeText):
                 condition=~Q(title="") & ~Q(slug="") & ~Q(organizer=""),
                 name="hearing_title_slug_organizer_not_empty",
                 violation_error_message=_("A hearing needs a title, a slug and an organizer."),
+            ),
+            models.CheckConstraint(
+                condition=Q(published=True)
+                | Q(published_at__isnull=True, published_by__isnull=True),
+                name="hearing_draft_not_stamped",
+                violation_error_message=_("A draft hearing records no publication."),
             ),
         ]
         indexes = [
@@ -213,6 +233,10 @@ class Hearing(HasOutcomeText):
         return hearing_status(self.date, self.time_zone)
 
     @property
+    def publication(self):
+        return HearingPublication.PUBLISHED if self.published else HearingPublication.DRAFT
+
+    @property
     def outcome_is_public(self):
         """`querysets.outcome_public` for one hearing whose outcome was loaded with it."""
         outcome = getattr(self, "outcome", None)
@@ -251,10 +275,22 @@ class Outcome(models.Model):
         _("publication date"),
         null=True,
         blank=True,
-        help_text=_("Empty where the record does not say when it was published."),
+        help_text=_(
+            "The date at the venue when the outcome was published here; empty where the record "
+            "does not say when it was published."
+        ),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = OutcomeManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("outcome document")

@@ -191,6 +191,35 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.name} <{self.email}>"
 
+    def save(self, *args, **kwargs):
+        self.check_hearing_kept()
+        super().save(*args, **kwargs)
+        self._stored_hearing_id = self.hearing_id
+
+    def clean(self):
+        self.check_hearing_kept()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        registration = super().from_db(db, field_names, values)
+        registration._stored_hearing_id = registration.__dict__.get("hearing_id")
+        return registration
+
+    def check_hearing_kept(self):
+        """A registration stays with the hearing it was made for: moving it would take a seat
+        there without the capacity check, the waiting list or a status change."""
+        stored = getattr(self, "_stored_hearing_id", None)
+        if stored is not None and self.hearing_id != stored:
+            raise ValidationError(
+                {
+                    "hearing": _(
+                        "A registration stays with its hearing: cancel it and register again "
+                        "for the other hearing."
+                    )
+                },
+                code="registration_hearing_kept",
+            )
+
     @property
     def reference(self):
         """Quoted on the confirmation page and in emails, e.g. GCM-2017-R00042."""

@@ -152,6 +152,8 @@ def test_participation_in_two_places_is_refused_with_a_sentence(client, editor):
 
 
 def test_duplicate_registration_email_is_refused_with_a_sentence(client, editor):
+    """`submit_registration` finds the address under the hearing's lock; the back office says
+    so and shows the registration it already has. Nothing is stored and nobody is emailed."""
     existing = RegistrationFactory(email="ana@example.org")
     client.force_login(editor)
     response = client.post(
@@ -161,12 +163,18 @@ def test_duplicate_registration_email_is_refused_with_a_sentence(client, editor)
             "name": "Ana again",
             "email": "ANA@example.org",
             "category": "civil_society",
+            "language": "en",
             "status": "pending",
         },
+        follow=True,
     )
-    assert response.status_code == 200
-    assert "This email address is already registered for this hearing." in response.content.decode()
+    assert response.redirect_chain == [(admin_url(Registration, "change", existing.pk), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "ana@example.org is already registered for this hearing: nothing was added. Here is "
+        "that registration."
+    ]
     assert Registration.objects.count() == 1
+    assert StatusChange.objects.count() == OutgoingEmail.objects.count() == 0
 
 
 ROW_BUILDERS = {

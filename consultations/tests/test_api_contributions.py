@@ -2,6 +2,7 @@
 unpublished for the public, staff-only registrations, and the actions that call the services."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.utils import timezone
 
@@ -214,6 +215,27 @@ def test_only_staff_with_the_change_permission_moderate(client, viewer, stakehol
     )
     contribution.refresh_from_db()
     assert contribution.status == ContributionStatus.SUBMITTED
+
+
+def test_the_add_permission_alone_does_not_moderate(client, django_user_model):
+    """Moderating moves a contribution's status: it asks for the change permission, as the back
+    office's actions do, not the add permission a POST asks for by default."""
+    clerk = django_user_model.objects.create_user("clerk", is_staff=True)
+    clerk.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="consultations",
+            codename__in=["view_contribution", "add_contribution"],
+        )
+    )
+    contribution = ContributionFactory()
+    client.force_login(clerk)
+    url = f"/api/v1/contributions/{contribution.reference}/moderate/"
+    response = client.post(url, {"status": "published"}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "You do not have permission to perform this action."}
+    contribution.refresh_from_db()
+    assert contribution.status == ContributionStatus.SUBMITTED
+    assert StatusChange.objects.count() == 0
 
 
 def test_registrations_are_never_shown_to_the_public(client, stakeholder):

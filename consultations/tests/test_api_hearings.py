@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from consultations.enums import ParticipationRole, SegmentKind
-from consultations.models import Hearing, Participation, Segment
+from consultations.models import Hearing, Participation, Segment, StatusChange
 from consultations.tests.factories import (
     ContributionFactory,
     HearingFactory,
@@ -300,7 +300,14 @@ def test_staff_create_a_hearing_with_segments_and_participants_with_a_token(clie
     assert [s["title"] for s in hearing["segments"]] == ["Climate and migration"]
     assert [p["name"] for p in hearing["segments"][0]["participants"]] == ["Ana Ruiz", "Ben Ode"]
     saved = Hearing.objects.get(slug="gcm-third-hearing-2018")
-    assert saved.history.count() == 1
+    # Created as a draft, then published through the service, by the token's owner.
+    assert list(saved.history.values_list("published", flat=True)) == [True, False]
+    assert list(
+        StatusChange.objects.filter(hearing=saved).values_list(
+            "previous_status", "new_status", "changed_by"
+        )
+    ) == [("draft", "published", editor.pk)]
+    assert saved.published_by == editor
     assert Participation.objects.filter(segment__hearing=saved, organization=iom).count() == 1
 
 
@@ -489,3 +496,46 @@ def test_token_is_refused_for_wrong_credentials(client, editor):
     )
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
+
+
+def test_writing_published_publishes_and_withdraws_through_the_service(client, editor):
+    """The API's `published` is the back office's buttons: each move is stamped and logged as
+    the writer's; a write that leaves it as it is, or names other fields, moves nothing."""
+    hearing = HearingFactory(slug="geneva", published=False)
+    client.force_login(editor)
+    url = "/api/v1/hearings/geneva/"
+    response = client.patch(url, {"published": True}, content_type="application/json")
+    assert response.status_code == 200, response.json()
+    hearing.refresh_from_db()
+    assert (hearing.published, hearing.published_by) == (True, editor)
+    assert response.json()["published"] is True
+    assert response.json()["published_at"] == hearing.published_at.isoformat().replace(
+        "+00:00", "Z"
+    )
+    for unchanged in [{"published": True}, {"title": "Renamed"}]:
+        response = client.patch(url, unchanged, content_type="application/json")
+        assert response.status_code == 200
+    response = client.patch(url, {"published": False}, content_type="application/json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["published_at"] is None
+    hearing.refresh_from_db()
+    assert (hearing.title, hearing.published, hearing.published_by) == ("Renamed", False, None)
+    assert list(
+        StatusChange.objects.filter(hearing=hearing)
+        .order_by("pk")
+        .values_list("previous_status", "new_status", "changed_by")
+    ) == [("draft", "published", editor.pk), ("published", "draft", editor.pk)]
+    response = client.patch(url, {"published_at": None}, content_type="application/json")
+    assert response.json() == {
+        "published_at": ["This field is set by the server and cannot be written."]
+    }
+
+
+def test_a_hearing_created_without_published_is_a_draft(client, editor):
+    client.force_login(editor)
+    payload = hearing_payload(ProcessFactory())
+    del payload["published"]
+    response = client.post("/api/v1/hearings/", payload, content_type="application/json")
+    assert response.status_code == 201
+    assert (response.json()["published"], response.json()["published_at"]) == (False, None)
+    assert StatusChange.objects.count() == 0

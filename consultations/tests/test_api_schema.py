@@ -51,6 +51,20 @@ def test_schema_is_valid_openapi_3(client):
     assert regions["readOnly"] is True
 
 
+def test_the_schema_says_what_writing_published_does(client):
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    hearing = schema["components"]["schemas"]["Hearing"]["properties"]
+    assert hearing["published"]["description"] == (
+        "Whether the public sees the hearing. Writing it publishes or withdraws the hearing as "
+        "the back office's buttons do: the change is recorded with who made it and when. A new "
+        "hearing is a draft unless written true."
+    )
+    assert (hearing["published_at"]["readOnly"], hearing["published_at"]["nullable"]) == (
+        True,
+        True,
+    )
+
+
 def test_schema_as_json_validates_too(client):
     response = client.get("/api/v1/schema/?format=json")
     assert response.status_code == 200

@@ -237,6 +237,54 @@ def test_two_requests_racing_with_one_email_store_one_record():
     assert Registration.objects.filter(hearing=hearing).count() == 1
 
 
+def counts_seats(sql):
+    return sql.startswith("SELECT COUNT(*)") and 'FROM "consultations_registration"' in sql
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_taking_the_last_seat_at_once_one_gets_it_the_other_waits():
+    """Two posts of the public form, each in its own thread and connection, as two workers would
+    serve them. Each waits just before counting the seats until the other has come that far too
+    (or two seconds): without the hearing's lock both count one free seat and both take it;
+    with it, the second is held at the lock until the first has committed, then counts again and
+    joins the waiting list."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite admits one writer at a time: two submissions cannot race there.")
+    hearing = open_hearing(capacity=1)
+    arrived = [threading.Event(), threading.Event()]
+    answers = []
+
+    def submit(me, email):
+        def meet_before_counting(execute, sql, params, many, context):
+            if counts_seats(sql):
+                arrived[me].set()
+                arrived[1 - me].wait(timeout=2)
+            return execute(sql, params, many, context)
+
+        try:
+            with connection.execute_wrapper(meet_before_counting):
+                response = Client().post(register_url(hearing), valid_data(email=email))
+            answers.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=submit, args=(me, email))
+        for me, email in enumerate(["amina@example.org", "omar@example.org"])
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [302, 302]
+    assert all(event.is_set() for event in arrived)  # both counted the seats
+    assert sorted(Registration.objects.values_list("status", flat=True)) == [
+        RegistrationStatus.PENDING,
+        RegistrationStatus.WAITLISTED,
+    ]
+    assert StatusChange.objects.count() == 2
+
+
 # Bad input: a message beside the field, the rest kept as typed, nothing stored. -----------------
 
 

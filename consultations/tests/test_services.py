@@ -332,3 +332,67 @@ def test_submissions_are_refused_once_the_window_has_closed_or_the_hearing_is_wi
         assert refused.value.message_dict == {"__all__": closed}
     assert Registration.objects.count() == Contribution.objects.count() == 0
     assert StatusChange.objects.count() == len(mail.outbox) == 0
+
+
+def test_staff_entering_on_someones_behalf_skip_the_window_and_nothing_else(
+    editor, django_capture_on_commit_callbacks
+):
+    """`by` lets the back office store what the public forms no longer take (a closed window,
+    an unpublished hearing); capacity, duplicates, the status change (naming who entered it) and
+    the confirmation email hold as for the public."""
+    past = timezone.now() - datetime.timedelta(days=30)
+    hearing = HearingFactory(
+        published=False,
+        capacity=1,
+        registration_opens=past - datetime.timedelta(days=1),
+        registration_closes=past,
+        contributions_open=past - datetime.timedelta(days=1),
+        contributions_close=past,
+    )
+
+    def registration(email):
+        return Registration(hearing=hearing, name="Someone", email=email, category="other")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first, created = submit_registration(
+            registration("first@example.org"), link=lambda r: "/status/", by=editor
+        )
+        second, _created = submit_registration(
+            registration("second@example.org"), link=lambda r: "/status/", by=editor
+        )
+        again, again_created = submit_registration(
+            registration("FIRST@example.org"), link=lambda r: "/status/", by=editor
+        )
+        contribution, contribution_created = submit_contribution(
+            Contribution(
+                hearing=hearing,
+                author_name="Ana",
+                author_email="ana@example.org",
+                title="Pathways",
+                body="Regular pathways " * 5,
+                consent="named",
+                category="other",
+            ),
+            link=lambda c: "/status/",
+            by=editor,
+        )
+    assert (created, again_created, contribution_created) == (True, False, True)
+    assert again == first
+    assert [first.status, second.status, contribution.status] == [
+        "pending",
+        "waitlisted",
+        "submitted",
+    ]
+    assert Registration.objects.count() == 2
+    assert list(StatusChange.objects.order_by("pk").values_list("new_status", "changed_by")) == [
+        ("pending", editor.pk),
+        ("waitlisted", editor.pk),
+        ("submitted", editor.pk),
+    ]
+    # Told: the two registrants and the author; the address already registered is not written to,
+    # the back office tells the staff member instead.
+    assert [m.to for m in mail.outbox] == [
+        ["first@example.org"],
+        ["second@example.org"],
+        ["ana@example.org"],
+    ]
