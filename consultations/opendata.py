@@ -222,7 +222,7 @@ def tables():
         Table(
             "interventions",
             _("Statements from the floor."),
-            lambda: Intervention.objects.public().order_by("pk"),
+            lambda: Intervention.objects.public().with_texts_shown().order_by("pk"),
             [
                 ("segment", "segment_id", _("Id of the segment, or empty for a sub-discussion.")),
                 ("sub_discussion", "sub_discussion_id", _("Id of the sub-discussion, or empty.")),
@@ -234,8 +234,10 @@ def tables():
                 ),
                 ("organization_name", "organization__name", _("Its name.")),
                 ("speaker_name", "speaker_name", _("Name of the speaker, if recorded.")),
-                ("summary", "summary", _("Summary.")),
+                ("summary", "summary", _("Summary, once the hearing's outcome is published.")),
+                ("_texts_public", "texts_public", ""),
             ],
+            clean=public_summary,
         ),
         Table(
             "key_messages",

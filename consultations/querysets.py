@@ -130,6 +130,14 @@ class PlacedQuerySet(models.QuerySet):
             | Q(sub_discussion__segment__hearing__published=True)
         )
 
+    def with_texts_shown(self):
+        """Each row with `texts_public`: whether its summary (a floor intervention's) may be
+        shown, once its hearing's outcome is published."""
+        shown = outcome_public("segment__hearing__") | outcome_public(
+            "sub_discussion__segment__hearing__"
+        )
+        return self.annotate(texts_public=ExpressionWrapper(shown, BooleanField()))
+
 
 def public_people(people=None):
     """People the public may see: those with a public role (`PlacedQuerySet.public`).

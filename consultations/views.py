@@ -10,7 +10,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -123,7 +123,11 @@ def hearing_list(request):
     page = Paginator(valid_results(filterset).order_by("-date", "title"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    processes = Process.objects.only("title", "slug").order_by("title")
+    processes = (
+        Process.objects.filter(Exists(Hearing.objects.published().filter(process=OuterRef("pk"))))
+        .only("title", "slug")
+        .order_by("title")
+    )
     years = Hearing.objects.published().dates("date", "year", order="DESC")
     return render(
         request,

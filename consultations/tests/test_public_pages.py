@@ -596,3 +596,18 @@ def test_a_section_longer_than_its_limit_is_paged_in_the_index(client, monkeypat
     assert "http://testserver/sitemap-contributions.xml?p=2" in index
     text = sitemap_text(client)
     assert all(c.get_absolute_url() in text for c in contributions)
+
+
+def test_the_process_filter_names_only_processes_with_a_published_hearing(client):
+    HearingFactory(process__title="Announced process")
+    HearingFactory(process__title="Unannounced process", published=False)
+    page = client.get("/hearings/").content.decode()
+    assert "Announced process" in page
+    assert "Unannounced process" not in page
+
+
+def test_the_language_cookie_is_same_site_and_as_secure_as_the_session(client, settings):
+    response = client.get("/language/fr/?next=/")
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie["samesite"] == "Lax"
+    assert bool(cookie["secure"]) == settings.SESSION_COOKIE_SECURE

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from consultations.enums import ContributionStatus, OutcomeStatus, PublicationConsent
+from consultations.models import Intervention
 from consultations.tests.factories import (
     ContributionFactory,
     HearingFactory,
@@ -82,8 +83,16 @@ def test_outcome_texts_wait_for_the_outcome_to_be_published(client):
     hearing = segment.hearing
     outcome = OutcomeFactory(hearing=hearing, status=OutcomeStatus.DRAFT)
     KeyMessageFactory(segment=segment, text="Draft key message.")
-    SubDiscussionFactory(segment=segment, summary="Draft regional summary.")
-    drafts = ["Draft summary of the panel.", "Draft key message.", "Draft regional summary."]
+    sub = SubDiscussionFactory(segment=segment, summary="Draft regional summary.")
+    floor = Intervention.objects.create(
+        sub_discussion=sub, order=1, organization=OrganizationFactory(), summary="Draft floor."
+    )
+    drafts = [
+        "Draft summary of the panel.",
+        "Draft key message.",
+        "Draft regional summary.",
+        floor.summary,
+    ]
     surfaces = [
         f"/hearings/{hearing.slug}/",
         "/api/v1/hearings/",
@@ -156,6 +165,7 @@ MARKERS = {
     "draft outcome summary": "Marker draft outcome summary",
     "draft key message": "Marker draft key message",
     "draft sub-discussion summary": "Marker draft sub-discussion summary",
+    "draft floor intervention summary": "Marker draft floor summary",
     "contribution to a draft hearing": "Marker contribution to a draft hearing",
     "its attachment": "Marker attachment bytes",
     "anonymous author": "Marker Anonymous Author",
@@ -194,7 +204,14 @@ def markers(settings, tmp_path):
     OutcomeFactory(hearing=public_hearing, status=OutcomeStatus.DRAFT)
     segment = SegmentFactory(hearing=public_hearing, summary=MARKERS["draft outcome summary"])
     KeyMessageFactory(segment=segment, text=MARKERS["draft key message"])
-    SubDiscussionFactory(segment=segment, summary=MARKERS["draft sub-discussion summary"])
+    sub = SubDiscussionFactory(segment=segment, summary=MARKERS["draft sub-discussion summary"])
+    for place in ({"segment": segment}, {"sub_discussion": sub}):
+        Intervention.objects.create(
+            **place,
+            order=1,
+            organization=public_organization,
+            summary=MARKERS["draft floor intervention summary"],
+        )
 
     hidden_contribution = published_contribution(
         hearing=draft_hearing, title=MARKERS["contribution to a draft hearing"]
