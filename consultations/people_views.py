@@ -50,7 +50,13 @@ def roles_queryset():
 
 
 def countries_in_directory():
-    codes = Organization.objects.exclude(country="").values_list("country", flat=True).distinct()
+    # order_by() first: the model's ordering by name would make DISTINCT keep one row per name.
+    codes = (
+        Organization.objects.exclude(country="")
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
     return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
 
 

@@ -101,7 +101,7 @@ def test_person_page_shows_roles_with_the_position_held_at_the_time(client):
     page = " ".join(client.get("/people/ana-perez/").content.decode().split())
     assert "Hearing of 2017" in page
     assert "Moderator" in page
-    assert "then Deputy director then" in page
+    assert "as Deputy director then" in page
     assert "Panel on pathways" in page
     assert "Draft hearing" not in page
 
@@ -195,3 +195,10 @@ def test_a_states_country_is_its_country_anyone_elses_is_a_headquarters(client):
     directory = " ".join(client.get("/stakeholders/").content.decode().split())
     assert "Civil society organization · Headquarters: Switzerland</span>" in directory
     assert "Member State · Kenya</span>" in directory
+
+
+def test_the_country_filter_names_each_country_once(client):
+    for name in ("Alpha Network", "Beta Network", "Gamma Network"):
+        OrganizationFactory(name=name, country="CH")
+    page = client.get("/stakeholders/").content.decode()
+    assert page.count('<option value="CH"') == 1
