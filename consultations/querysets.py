@@ -66,6 +66,7 @@ class HearingQuerySet(SlugQuerySet):
             "title",
             "slug",
             "date",
+            "language",
             "venue",
             "city",
             "time_zone",
@@ -114,6 +115,7 @@ class ContributionQuerySet(models.QuerySet):
                 "published_at",
                 "hearing__title",
                 "hearing__slug",
+                "hearing__language",
                 "organization__name",
                 "organization__slug",
             )

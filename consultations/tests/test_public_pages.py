@@ -611,3 +611,11 @@ def test_the_language_cookie_is_same_site_and_as_secure_as_the_session(client, s
     cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert cookie["samesite"] == "Lax"
     assert bool(cookie["secure"]) == settings.SESSION_COOKIE_SECURE
+
+
+def test_a_french_page_marks_the_english_record_as_english(client, seed):
+    published(title="Pathways", hearing=HearingFactory(title="Hearing on pathways"))
+    for address in ["/", "/hearings/", f"{SEED}statistics/", "/contributions/"]:
+        page = client.get(address, headers={"accept-language": "fr"}).content.decode()
+        assert '<html lang="fr"' in page
+        assert 'lang="en"' in page, address
