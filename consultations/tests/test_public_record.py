@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from consultations.enums import ContributionStatus, OutcomeStatus, PublicationConsent
+from consultations.tests.documents_support import docx_document, docx_text, pdftotext
 from consultations.tests.factories import (
     ContributionFactory,
     HearingFactory,
@@ -23,6 +24,7 @@ from consultations.tests.factories import (
     SegmentFactory,
     SubDiscussionFactory,
 )
+from consultations.word import DOCX
 from stakeholders.tests.factories import OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +232,16 @@ def local_path(base, link):
     return url.path + (f"?{url.query}" if url.query else "")
 
 
-def crawl_pages(client, start):
+def document_text(response, tmp_path):
+    """A page's text; a PDF's as pdftotext reads it, a Word file's as python-docx does."""
+    if response["Content-Type"] == "application/pdf":
+        return "\n".join(pdftotext(response.content, tmp_path))
+    if response["Content-Type"] == DOCX:
+        return docx_text(docx_document(response.content))
+    return response.content.decode()
+
+
+def crawl_pages(client, start, tmp_path):
     """Every page reached by following links from `start`, as {address: text}."""
     seen, queue, pages = set(), list(start), {}
     while queue and len(pages) < MOST_PAGES:
@@ -242,7 +253,7 @@ def crawl_pages(client, start):
         assert response.status_code in (200, 302, 404), (address, response.status_code)
         if response.status_code != 200 or response.streaming:
             continue
-        text = response.content.decode()
+        text = document_text(response, tmp_path)
         pages[address] = text
         if response["Content-Type"].startswith(("text/html", "application/xml")):
             for link in LINK.findall(text) + re.findall(r"<loc>([^<]+)</loc>", text):
@@ -275,14 +286,17 @@ def crawl_api(client):
     return texts
 
 
-def test_no_draft_reaches_any_anonymous_surface(client, markers):
-    pages = crawl_pages(client, ["/", "/sitemap.xml", "/robots.txt"])
+def test_no_draft_reaches_any_anonymous_surface(client, markers, tmp_path):
+    pages = crawl_pages(client, ["/", "/sitemap.xml", "/robots.txt"], tmp_path)
     texts = {**pages, **crawl_api(client)}
     for feed in ("/hearings.ics", f"/hearings/{markers['public_hearing'].slug}.ics"):
         texts[feed] = client.get(feed).content.decode()
     texts["open data"] = open_data_text(client)
 
     assert f"/hearings/{SEED_SLUG}/statistics/" in pages  # the crawl reached the record
+    # … and the documents
+    assert f"/hearings/{SEED_SLUG}/outcomes.pdf?language=en" in pages
+    assert f"/hearings/{SEED_SLUG}/outcomes.docx?language=en" in pages
     assert f"/people/{markers['anonymous'].organization.slug}/" not in pages
     leaks = [
         (marker, address)
@@ -315,6 +329,9 @@ def test_each_marker_answers_404_at_its_own_address(client, markers):
         f"/hearings/{draft}/contribute/",
         f"/hearings/{draft}.ics",
         f"/hearings/{public}/outcomes/",
+        f"/hearings/{public}/outcomes.pdf",
+        f"/hearings/{public}/outcomes.docx",
+        f"/hearings/{draft}/outcomes.pdf",
         f"/people/{markers['person'].slug}/",
         f"/contributions/{hidden}/",
         f"/contributions/{hidden}/attachment/",
