@@ -13,7 +13,13 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from consultations.enums import ContributionStatus, OutcomeStatus, PublicationConsent
+from consultations.enums import (
+    ContributionStatus,
+    OutcomeStatus,
+    PublicationConsent,
+    RegistrationStatus,
+)
+from consultations.models import Hearing
 from consultations.tests.documents_support import docx_document, docx_text, pdftotext
 from consultations.tests.factories import (
     ContributionFactory,
@@ -21,6 +27,7 @@ from consultations.tests.factories import (
     KeyMessageFactory,
     OutcomeFactory,
     ParticipationFactory,
+    RegistrationFactory,
     SegmentFactory,
     SubDiscussionFactory,
 )
@@ -162,6 +169,10 @@ MARKERS = {
     "its attachment": "Marker attachment bytes",
     "anonymous author": "Marker Anonymous Author",
     "anonymous author's typed organization": "Marker Typed Organization",
+    "registrant who did not consent to be listed": "Marker Unlisted Registrant",
+    "listed registrant not approved": "Marker Pending Registrant",
+    "listed registrant of a hearing whose outcome is a draft": "Marker Early Registrant",
+    "a listed registrant's email": "marker-listed@example.org",
 }
 SKIPPED_PREFIXES = ("/admin/", "/language/", "/static/", "/media/", "/api/v1/docs/")
 LINK = re.compile(r"""(?:href|src)="([^"#]+)""")
@@ -203,6 +214,22 @@ def markers(settings, tmp_path):
     )
     hidden_contribution.attachment.save(
         "annex.pdf", ContentFile(f"%PDF-1.4 {MARKERS['its attachment']}".encode()), save=True
+    )
+    seed = Hearing.objects.get(slug=SEED_SLUG)
+    listed = {"status": RegistrationStatus.APPROVED, "decided_at": timezone.now()}
+    RegistrationFactory(
+        hearing=seed, name="Listed Registrant", email=MARKERS["a listed registrant's email"],
+        listed_publicly=True, **listed,
+    )  # fmt: skip
+    RegistrationFactory(hearing=seed, name=MARKERS["registrant who did not consent to be listed"],
+                        listed_publicly=False, **listed)  # fmt: skip
+    RegistrationFactory(hearing=seed, name=MARKERS["listed registrant not approved"],
+                        listed_publicly=True)  # fmt: skip
+    RegistrationFactory(
+        hearing=public_hearing,
+        name=MARKERS["listed registrant of a hearing whose outcome is a draft"],
+        listed_publicly=True,
+        **listed,
     )
     anonymous = published_contribution(
         hearing=public_hearing,
@@ -294,7 +321,9 @@ def test_no_draft_reaches_any_anonymous_surface(client, markers, tmp_path):
     texts["open data"] = open_data_text(client)
 
     assert f"/hearings/{SEED_SLUG}/statistics/" in pages  # the crawl reached the record
-    # … and the documents
+    # … and the documents, the list of participants among them
+    assert "Listed Registrant" in pages[f"/hearings/{SEED_SLUG}/participants/"]
+    assert "Listed Registrant" in pages[f"/hearings/{SEED_SLUG}/participants.pdf"]
     assert f"/hearings/{SEED_SLUG}/outcomes.pdf?language=en" in pages
     assert f"/hearings/{SEED_SLUG}/outcomes.docx?language=en" in pages
     assert f"/people/{markers['anonymous'].organization.slug}/" not in pages
@@ -331,7 +360,10 @@ def test_each_marker_answers_404_at_its_own_address(client, markers):
         f"/hearings/{public}/outcomes/",
         f"/hearings/{public}/outcomes.pdf",
         f"/hearings/{public}/outcomes.docx",
+        f"/hearings/{public}/participants/",
+        f"/hearings/{public}/participants.pdf",
         f"/hearings/{draft}/outcomes.pdf",
+        f"/hearings/{draft}/participants/",
         f"/people/{markers['person'].slug}/",
         f"/contributions/{hidden}/",
         f"/contributions/{hidden}/attachment/",
