@@ -138,8 +138,7 @@ class RegistrationForm(PublicForm):
             "country": _("Country"),
             "accessibility_needs": _("Accessibility needs (optional)"),
             "listed_publicly": _(
-                "List me on the public list of participants: my name, position and "
-                "organization, under my stakeholder category"
+                "List me on the public list of participants: my name, position and organization"
             ),
         }
         help_texts = {
@@ -150,7 +149,8 @@ class RegistrationForm(PublicForm):
             ),
             "listed_publicly": _(
                 "Optional. You may register without appearing on the list. It names only "
-                "approved registrations and is published with the outcome of the hearing."
+                "approved registrations, grouped by category and organization, and is "
+                "published with the outcome of the hearing."
             ),
         }
         widgets = {

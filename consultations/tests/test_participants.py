@@ -257,10 +257,10 @@ def test_the_registration_form_promises_exactly_this_list(client):
         "email, country, accessibility needs and nomination letter are never published."
     ) in text
     assert (
-        "List me on the public list of participants: my name, position and organization, "
-        "under my stakeholder category"
+        "List me on the public list of participants: my name, position and organization"
     ) in text
     assert (
         "Optional. You may register without appearing on the list. It names only approved "
-        "registrations and is published with the outcome of the hearing."
+        "registrations, grouped by category and organization, and is published with the "
+        "outcome of the hearing."
     ) in text
