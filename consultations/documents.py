@@ -105,9 +105,10 @@ def nearly_empty_last_page(document):
     return anchor is not None and anchor[1] < NEARLY_EMPTY * last.height
 
 
-def layout(html, base_url=None):
+def layout(html, base_url=None, *, fit=True):
     """The laid-out document (WeasyPrint's `Document`) and the fetcher that served it, a little
-    tighter when that spares a near-empty last page."""
+    tighter when that spares a near-empty last page (unless `fit` is off: a sheet of badges
+    whose last page holds one badge is as it should be)."""
     if PANGO_MISSING is not None:
         raise ImproperlyConfigured(
             "PDF documents need Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
@@ -117,7 +118,7 @@ def layout(html, base_url=None):
     fetcher = StaticFilesOnly(base_url)
     source = HTML(string=with_end_anchor(html), base_url=base_url, url_fetcher=fetcher)
     document = source.render()
-    for scale in FIT_SCALES:
+    for scale in FIT_SCALES if fit else ():
         if not nearly_empty_last_page(document):
             break
         tighter = CSS(
@@ -129,20 +130,21 @@ def layout(html, base_url=None):
     return document, fetcher
 
 
-def html_to_pdf(html, base_url=None):
+def html_to_pdf(html, base_url=None, *, fit=True):
     """PDF bytes of an HTML document. Links and static files resolve against `base_url`, the
     site's public address (SITE_URL) unless told otherwise."""
-    document, _fetcher = layout(html, base_url)
+    document, _fetcher = layout(html, base_url, fit=fit)
     return document.write_pdf(pdf_tags=True)
 
 
-def render_pdf_bytes(request, template, context):
-    return html_to_pdf(render_to_string(template, context, request=request))
+def render_pdf_bytes(request, template, context, *, fit=True):
+    return html_to_pdf(render_to_string(template, context, request=request), fit=fit)
 
 
-def render_pdf(request, template, context, filename, *, attachment=False):
+def render_pdf(request, template, context, filename, *, attachment=False, fit=True):
     """An HTTP response with the template as a PDF, shown in the browser (or downloaded, with
     `attachment`) under `filename`."""
-    response = HttpResponse(render_pdf_bytes(request, template, context), content_type=PDF)
+    pdf = render_pdf_bytes(request, template, context, fit=fit)
+    response = HttpResponse(pdf, content_type=PDF)
     response["Content-Disposition"] = content_disposition_header(attachment, filename)
     return response

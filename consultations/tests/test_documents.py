@@ -127,6 +127,8 @@ def test_a_document_is_tightened_rather_than_end_on_a_near_empty_page():
     assert nearly_empty_last_page(loose)
     document, _fetcher = layout(html, "http://127.0.0.1:8000/")
     assert len(document.pages) == 1
+    as_written, _fetcher = layout(html, "http://127.0.0.1:8000/", fit=False)
+    assert len(as_written.pages) == 2
     assert html_to_pdf(html, "http://127.0.0.1:8000/").startswith(b"%PDF")
 
 
