@@ -151,14 +151,17 @@ def invalidate_after_commit(sender, **kwargs):
 
 
 def is_public(instance):
-    """A new contribution or registration waits for staff and shows nowhere yet; anything else
-    created may appear on a page."""
-    from consultations.enums import ContributionStatus
+    """A new contribution or registration waits for staff and shows nowhere yet, unless it is
+    created already published, or approved for the list of participants (a walk-in); anything
+    else created may appear on a page."""
+    from consultations.enums import ContributionStatus, RegistrationStatus
     from consultations.models import Contribution, Registration
 
     if isinstance(instance, Contribution):
         return instance.status in ContributionStatus.public()
-    return not isinstance(instance, Registration)
+    if isinstance(instance, Registration):
+        return instance.status == RegistrationStatus.APPROVED and instance.listed_publicly
+    return True
 
 
 def connect_invalidation():

@@ -138,7 +138,7 @@ class RegistrationForm(PublicForm):
             "country": _("Country"),
             "accessibility_needs": _("Accessibility needs (optional)"),
             "listed_publicly": _(
-                "List my name and organization on the public list of participants"
+                "List me on the public list of participants: my name, position and organization"
             ),
         }
         help_texts = {
@@ -147,7 +147,11 @@ class RegistrationForm(PublicForm):
             "accessibility_needs": _(
                 "e.g. wheelchair access, sign language interpretation, captioning."
             ),
-            "listed_publicly": _("Optional. You may register without appearing on the list."),
+            "listed_publicly": _(
+                "Optional. You may register without appearing on the list. It names only "
+                "approved registrations, grouped by category and organization, and is "
+                "published with the outcome of the hearing."
+            ),
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),

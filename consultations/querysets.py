@@ -11,6 +11,7 @@ from consultations.enums import (
     HearingStatus,
     OutcomeStatus,
     PublicationConsent,
+    RegistrationStatus,
 )
 from consultations.rules import Window, status_condition
 from stakeholders.models import Person
@@ -121,6 +122,16 @@ class ContributionQuerySet(models.QuerySet):
             )
             .order_by("-published_at", "-id")
         )
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def listed(self, public=True):
+        """Registrants on a hearing's public list of participants: approved, and they agreed to
+        be listed when they registered. The list is published with the hearing's outcome, so for
+        the public only once that outcome is published; staff (`public=False`) preview it
+        before."""
+        listed = self.filter(status=RegistrationStatus.APPROVED, listed_publicly=True)
+        return listed.filter(outcome_public()) if public else listed
 
 
 class PlacedQuerySet(models.QuerySet):

@@ -1,5 +1,5 @@
-"""What search engines should index: the public pages, each published hearing with its outcome
-and statistics pages, published contributions, organizations and people."""
+"""What search engines should index: the public pages, each published hearing with its outcome,
+list of participants and statistics pages, published contributions, organizations and people."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -28,15 +28,15 @@ class HearingSitemap(Sitemap):
 
 
 class HearingPagesSitemap(Sitemap):
-    """Outcomes (where published) and statistics of each published hearing."""
+    """Statistics of each published hearing; its outcome and list of participants once the
+    outcome is published."""
 
     def items(self):
         hearings = Hearing.objects.published().only("slug").order_by("-date", "id")
         pages = [("consultations:statistics", hearing.slug) for hearing in hearings]
-        pages += [
-            ("consultations:outcomes", slug)
-            for slug in hearings.with_published_outcome().values_list("slug", flat=True)
-        ]
+        with_outcome = list(hearings.with_published_outcome().values_list("slug", flat=True))
+        pages += [("consultations:outcomes", slug) for slug in with_outcome]
+        pages += [("consultations:participants", slug) for slug in with_outcome]
         return pages
 
     def location(self, item):

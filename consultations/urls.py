@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations import people_views, submission_views, views
+from consultations import document_views, people_views, submission_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -8,7 +8,15 @@ urlpatterns = [
     path("hearings/", views.hearing_list, name="hearings"),
     path("hearings/<slug:slug>/", views.hearing_detail, name="hearing"),
     path("hearings/<slug:slug>/outcomes/", views.hearing_outcomes, name="outcomes"),
+    path("hearings/<slug:slug>/outcomes.pdf", document_views.outcomes_pdf, name="outcomes_pdf"),
+    path("hearings/<slug:slug>/outcomes.docx", document_views.outcomes_docx, name="outcomes_docx"),
     path("hearings/<slug:slug>/statistics/", views.hearing_statistics, name="statistics"),
+    path("hearings/<slug:slug>/participants/", document_views.participants, name="participants"),
+    path(
+        "hearings/<slug:slug>/participants.pdf",
+        document_views.participants_pdf,
+        name="participants_pdf",
+    ),
     path("contributions/", views.contribution_list, name="contributions"),
     path("contributions/<str:reference>/", views.contribution_detail, name="contribution"),
     path("language/<str:code>/", views.set_language, name="set_language"),

@@ -198,25 +198,26 @@ def stored_languages(hearing):
     return [(code, label) for code, label in UNLanguage.choices if code in found]
 
 
-@public_page
-def hearing_outcomes(request, slug):
-    """The whole summary of a hearing on one page, in the language asked for (any of the six UN
-    languages the texts are stored in), else the interface language."""
+def outcome_context(request, slug):
+    """What the outcomes page shows, and its PDF and Word documents too: the whole summary of a
+    hearing in the language asked for (any of the six UN languages the texts are stored in),
+    else the interface language. 404 unless the outcome is published or staff preview it."""
     asked = request.GET.get("language", "")
     language = asked if asked in UNLanguage.values else get_language()
     hearing = hearing_for(request, slug, programme_queryset(request, language))
     if not outcome_texts_shown(request, hearing):
         raise Http404("The outcome of this hearing is not published.")
-    return render(
-        request,
-        "consultations/hearing_outcomes.html",
-        {
-            "hearing": hearing,
-            "outcome": hearing.outcome if hasattr(hearing, "outcome") else None,
-            "text_language": language,
-            "text_languages": stored_languages(hearing),
-        },
-    )
+    return {
+        "hearing": hearing,
+        "outcome": hearing.outcome if hasattr(hearing, "outcome") else None,
+        "text_language": language,
+        "text_languages": stored_languages(hearing),
+    }
+
+
+@public_page
+def hearing_outcomes(request, slug):
+    return render(request, "consultations/hearing_outcomes.html", outcome_context(request, slug))
 
 
 @public_page

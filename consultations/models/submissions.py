@@ -25,7 +25,7 @@ from consultations.enums import (
 )
 from consultations.markdown import render_markdown
 from consultations.models.constraints import choice_constraint, language_constraint
-from consultations.querysets import ContributionQuerySet
+from consultations.querysets import ContributionQuerySet, RegistrationQuerySet
 from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.m49 import region_expression
 
@@ -133,6 +133,7 @@ class Registration(models.Model):
         related_name="+",
     )
 
+    objects = RegistrationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -50,6 +50,7 @@ def test_no_serious_accessibility_violation_on_any_public_page(site, browser, la
         SEED,
         SEED + "outcomes/",
         SEED + "statistics/",
+        SEED + "participants/",
         "/contributions/",
         "/contributions/?category=astronaut&q=nothing",
         contribution,

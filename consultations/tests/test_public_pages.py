@@ -446,6 +446,7 @@ PUBLIC_PAGES = [
     SEED,
     f"{SEED}outcomes/",
     f"{SEED}statistics/",
+    f"{SEED}participants/",
     "/contributions/",
     "/stakeholders/",
     "/stakeholders/fragomen/",

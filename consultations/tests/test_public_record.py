@@ -13,17 +13,25 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from consultations.enums import ContributionStatus, OutcomeStatus, PublicationConsent
-from consultations.models import Intervention
+from consultations.enums import (
+    ContributionStatus,
+    OutcomeStatus,
+    PublicationConsent,
+    RegistrationStatus,
+)
+from consultations.models import Hearing, Intervention
+from consultations.tests.documents_support import docx_document, docx_text, pdftotext
 from consultations.tests.factories import (
     ContributionFactory,
     HearingFactory,
     KeyMessageFactory,
     OutcomeFactory,
     ParticipationFactory,
+    RegistrationFactory,
     SegmentFactory,
     SubDiscussionFactory,
 )
+from consultations.word import DOCX
 from stakeholders.tests.factories import OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +178,10 @@ MARKERS = {
     "its attachment": "Marker attachment bytes",
     "anonymous author": "Marker Anonymous Author",
     "anonymous author's typed organization": "Marker Typed Organization",
+    "registrant who did not consent to be listed": "Marker Unlisted Registrant",
+    "listed registrant not approved": "Marker Pending Registrant",
+    "listed registrant of a hearing whose outcome is a draft": "Marker Early Registrant",
+    "a listed registrant's email": "marker-listed@example.org",
 }
 SKIPPED_PREFIXES = ("/admin/", "/language/", "/static/", "/media/", "/api/v1/docs/")
 LINK = re.compile(r"""(?:href|src)="([^"#]+)""")
@@ -219,6 +231,22 @@ def markers(settings, tmp_path):
     hidden_contribution.attachment.save(
         "annex.pdf", ContentFile(f"%PDF-1.4 {MARKERS['its attachment']}".encode()), save=True
     )
+    seed = Hearing.objects.get(slug=SEED_SLUG)
+    listed = {"status": RegistrationStatus.APPROVED, "decided_at": timezone.now()}
+    RegistrationFactory(
+        hearing=seed, name="Listed Registrant", email=MARKERS["a listed registrant's email"],
+        listed_publicly=True, **listed,
+    )  # fmt: skip
+    RegistrationFactory(hearing=seed, name=MARKERS["registrant who did not consent to be listed"],
+                        listed_publicly=False, **listed)  # fmt: skip
+    RegistrationFactory(hearing=seed, name=MARKERS["listed registrant not approved"],
+                        listed_publicly=True)  # fmt: skip
+    RegistrationFactory(
+        hearing=public_hearing,
+        name=MARKERS["listed registrant of a hearing whose outcome is a draft"],
+        listed_publicly=True,
+        **listed,
+    )
     anonymous = published_contribution(
         hearing=public_hearing,
         organization=public_organization,
@@ -247,7 +275,16 @@ def local_path(base, link):
     return url.path + (f"?{url.query}" if url.query else "")
 
 
-def crawl_pages(client, start):
+def document_text(response, tmp_path):
+    """A page's text; a PDF's as pdftotext reads it, a Word file's as python-docx does."""
+    if response["Content-Type"] == "application/pdf":
+        return "\n".join(pdftotext(response.content, tmp_path))
+    if response["Content-Type"] == DOCX:
+        return docx_text(docx_document(response.content))
+    return response.content.decode()
+
+
+def crawl_pages(client, start, tmp_path):
     """Every page reached by following links from `start`, as {address: text}."""
     seen, queue, pages = set(), list(start), {}
     while queue and len(pages) < MOST_PAGES:
@@ -259,7 +296,7 @@ def crawl_pages(client, start):
         assert response.status_code in (200, 302, 404), (address, response.status_code)
         if response.status_code != 200 or response.streaming:
             continue
-        text = response.content.decode()
+        text = document_text(response, tmp_path)
         pages[address] = text
         if response["Content-Type"].startswith(("text/html", "application/xml")):
             for link in LINK.findall(text) + re.findall(r"<loc>([^<]+)</loc>", text):
@@ -292,14 +329,19 @@ def crawl_api(client):
     return texts
 
 
-def test_no_draft_reaches_any_anonymous_surface(client, markers):
-    pages = crawl_pages(client, ["/", "/sitemap.xml", "/robots.txt"])
+def test_no_draft_reaches_any_anonymous_surface(client, markers, tmp_path):
+    pages = crawl_pages(client, ["/", "/sitemap.xml", "/robots.txt"], tmp_path)
     texts = {**pages, **crawl_api(client)}
     for feed in ("/hearings.ics", f"/hearings/{markers['public_hearing'].slug}.ics"):
         texts[feed] = client.get(feed).content.decode()
     texts["open data"] = open_data_text(client)
 
     assert f"/hearings/{SEED_SLUG}/statistics/" in pages  # the crawl reached the record
+    # … and the documents, the list of participants among them
+    assert "Listed Registrant" in pages[f"/hearings/{SEED_SLUG}/participants/"]
+    assert "Listed Registrant" in pages[f"/hearings/{SEED_SLUG}/participants.pdf"]
+    assert f"/hearings/{SEED_SLUG}/outcomes.pdf?language=en" in pages
+    assert f"/hearings/{SEED_SLUG}/outcomes.docx?language=en" in pages
     assert f"/people/{markers['anonymous'].organization.slug}/" not in pages
     leaks = [
         (marker, address)
@@ -332,6 +374,12 @@ def test_each_marker_answers_404_at_its_own_address(client, markers):
         f"/hearings/{draft}/contribute/",
         f"/hearings/{draft}.ics",
         f"/hearings/{public}/outcomes/",
+        f"/hearings/{public}/outcomes.pdf",
+        f"/hearings/{public}/outcomes.docx",
+        f"/hearings/{public}/participants/",
+        f"/hearings/{public}/participants.pdf",
+        f"/hearings/{draft}/outcomes.pdf",
+        f"/hearings/{draft}/participants/",
         f"/people/{markers['person'].slug}/",
         f"/contributions/{hidden}/",
         f"/contributions/{hidden}/attachment/",
