@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from consultations.admin.decisions import (
+    AddedThroughServiceMixin,
     ExportActionsMixin,
     apply_to_each,
     counted,
@@ -112,7 +113,9 @@ def attach_campaign_sizes(contributions):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(ExportActionsMixin, KnownAutocompleteMixin, HistoryAdmin):
+class ContributionAdmin(
+    AddedThroughServiceMixin, ExportActionsMixin, KnownAutocompleteMixin, HistoryAdmin
+):
     export_kind = "contributions"
     list_display = [
         "reference",
@@ -209,15 +212,6 @@ class ContributionAdmin(ExportActionsMixin, KnownAutocompleteMixin, HistoryAdmin
         )
         if not created:
             obj.already_submitted = stored
-
-    def save_related(self, request, form, formsets, change):
-        if form.instance.pk is not None:
-            super().save_related(request, form, formsets, change)
-
-    def log_addition(self, request, obj, message):
-        if obj.pk is not None:
-            return super().log_addition(request, obj, message)
-        return None
 
     def response_add(self, request, obj, post_url_continue=None):
         stored = getattr(obj, "already_submitted", None)

@@ -1,5 +1,6 @@
 """Shared by the registration and contribution lists: actions that call a service for each
-selected record and report every refusal as a sentence, and the spreadsheet exports."""
+selected record and report every refusal as a sentence, the spreadsheet exports, and adding a
+record through its submit service."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -52,3 +53,18 @@ class ExportActionsMixin:
     @admin.action(description=gettext_lazy("Export as XLSX (Excel)"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         return export(self.export_kind, "xlsx", queryset)
+
+
+class AddedThroughServiceMixin:
+    """For a record whose add form hands it to a submit service, which may store nothing (the
+    address is already registered, the text was just sent): no related rows or "added" log entry
+    for a record that was not stored."""
+
+    def save_related(self, request, form, formsets, change):
+        if form.instance.pk is not None:
+            super().save_related(request, form, formsets, change)
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:
+            return super().log_addition(request, obj, message)
+        return None

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consultations.admin.decisions import (
+    AddedThroughServiceMixin,
     ExportActionsMixin,
     apply_to_each,
     counted,
@@ -58,7 +59,7 @@ class RegistrationAddForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportActionsMixin, HistoryAdmin):
+class RegistrationAdmin(AddedThroughServiceMixin, ExportActionsMixin, HistoryAdmin):
     export_kind = "registrations"
     list_display = [
         "name",
@@ -159,15 +160,6 @@ class RegistrationAdmin(ExportActionsMixin, HistoryAdmin):
         )
         if not created:
             obj.already_registered = stored
-
-    def save_related(self, request, form, formsets, change):
-        if form.instance.pk is not None:
-            super().save_related(request, form, formsets, change)
-
-    def log_addition(self, request, obj, message):
-        if obj.pk is not None:
-            return super().log_addition(request, obj, message)
-        return None
 
     def response_add(self, request, obj, post_url_continue=None):
         stored = getattr(obj, "already_registered", None)
