@@ -38,14 +38,6 @@ class HearingQuerySet(SlugQuerySet):
         one condition in SQL (`rules.status_condition`)."""
         return self.filter(status_condition(statuses, now))
 
-    def upcoming(self):
-        """Published hearings not yet over at their venue (today's included), soonest first."""
-        return (
-            self.published()
-            .in_status(HearingStatus.UPCOMING, HearingStatus.ONGOING)
-            .order_by("date", "title")
-        )
-
     def past(self):
         """Published hearings over at their venue, most recent first."""
         return self.published().in_status(HearingStatus.PAST).order_by("-date", "title")

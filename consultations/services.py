@@ -69,6 +69,19 @@ def credit_the_link(record, reason):
         record._change_reason = str(reason)
 
 
+def log_move(record, previous, new, by=None, reason="", through_status_link=False):
+    """The StatusChange row of a move, naming `record` through the field of its kind
+    (registration, contribution, hearing or outcome); `previous` is empty for a new record."""
+    return StatusChange.objects.create(
+        **{type(record)._meta.model_name: record},
+        previous_status=previous,
+        new_status=new,
+        reason=reason,
+        changed_by=by,
+        through_status_link=through_status_link,
+    )
+
+
 def approved_registrations(hearing):
     return Registration.objects.filter(hearing=hearing, status=RegistrationStatus.APPROVED)
 
@@ -144,13 +157,8 @@ def decide_registration(registration, new_status, by=None, reason="", through_st
     if through_status_link:
         credit_the_link(locked, _("Through the registrant's status link"))
     locked.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
-    StatusChange.objects.create(
-        registration=locked,
-        previous_status=previous,
-        new_status=new_status,
-        reason=reason,
-        changed_by=by,
-        through_status_link=through_status_link,
+    log_move(
+        locked, previous, new_status, by=by, reason=reason, through_status_link=through_status_link
     )
     if new_status != RegistrationStatus.PENDING:
         queue_email(
@@ -200,13 +208,8 @@ def moderate_contribution(contribution, new_status, by=None, reason="", through_
     locked.save(
         update_fields=["status", "moderated_at", "moderated_by", "published_at", "updated_at"]
     )
-    StatusChange.objects.create(
-        contribution=locked,
-        previous_status=previous,
-        new_status=new_status,
-        reason=reason,
-        changed_by=by,
-        through_status_link=through_status_link,
+    log_move(
+        locked, previous, new_status, by=by, reason=reason, through_status_link=through_status_link
     )
     if new_status in {ContributionStatus.PUBLISHED, ContributionStatus.REJECTED}:
         queue_email(
@@ -254,13 +257,7 @@ def set_hearing_publication(hearing, new_publication, by=None, reason=""):
     if by is not None:
         locked._history_user = by
     locked.save(update_fields=["published", "published_at", "published_by"])
-    StatusChange.objects.create(
-        hearing=locked,
-        previous_status=previous,
-        new_status=new_publication,
-        reason=reason,
-        changed_by=by,
-    )
+    log_move(locked, previous, new_publication, by=by, reason=reason)
     hearing.refresh_from_db(fields=["published", "published_at", "published_by"])
     return hearing
 
@@ -306,13 +303,7 @@ def set_outcome_status(outcome, new_status, by=None, reason=""):
     if by is not None:
         locked._history_user = by
     locked.save(update_fields=["status", "published_on", "published_by"])
-    StatusChange.objects.create(
-        outcome=locked,
-        previous_status=previous,
-        new_status=new_status,
-        reason=reason,
-        changed_by=by,
-    )
+    log_move(locked, previous, new_status, by=by, reason=reason)
     outcome.refresh_from_db(fields=["status", "published_on", "published_by"])
     return outcome
 
@@ -389,12 +380,7 @@ def submit_registration(registration, link, by=None):
     registration.status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.PENDING
     registration.decided_at = timezone.now() if full else None
     registration.save()
-    StatusChange.objects.create(
-        registration=registration,
-        previous_status="",
-        new_status=registration.status,
-        changed_by=by,
-    )
+    log_move(registration, "", registration.status, by=by)
     queue_email(
         "registration_received",
         to=registration.email,
@@ -433,12 +419,7 @@ def submit_contribution(contribution, link, by=None):
         return earlier, False
     contribution.status = ContributionStatus.SUBMITTED
     contribution.save()
-    StatusChange.objects.create(
-        contribution=contribution,
-        previous_status="",
-        new_status=contribution.status,
-        changed_by=by,
-    )
+    log_move(contribution, "", contribution.status, by=by)
     queue_email(
         "contribution_received",
         to=contribution.author_email,

@@ -83,10 +83,6 @@ class WindowCall:
         return self.window.state()
 
     @property
-    def is_open(self):
-        return self.state == "open"
-
-    @property
     def opens(self):
         return self.window.opens
 

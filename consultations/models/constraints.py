@@ -28,7 +28,7 @@ def language_constraint(prefix):
 
 def ordered_constraint(first, last, name, message):
     """When both moments are given, the first comes before the last. Either may be empty: for a
-    window that means there is none and its form stays closed (see `Hearing.accepts_registrations`).
+    window that means there is none and its form stays closed (see `rules.Window`).
     Each end is tested for null explicitly, as SQL lets a comparison with null through a CHECK."""
     return models.CheckConstraint(
         condition=Q(**{f"{first}__isnull": True})

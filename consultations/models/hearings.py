@@ -218,12 +218,6 @@ class Hearing(HasOutcomeText):
     def contribution_window(self):
         return Window(self.contributions_open, self.contributions_close)
 
-    def accepts_registrations(self, at=None):
-        return self.registration_window.is_open(at)
-
-    def accepts_contributions(self, at=None):
-        return self.contribution_window.is_open(at)
-
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)

@@ -23,23 +23,10 @@ def canonical_url(context):
     return absolute_url(request.path if request else "/")
 
 
-@register.filter
-def percent_of(value, maximum):
-    """A bar's length in percent of the largest value of its chart."""
-    if not maximum:
-        return 0
-    return round(100 * value / maximum)
-
-
 @register.inclusion_tag("consultations/author.html")
 def author(contribution, link=False):
     """The author of a contribution as they consented to be shown (`rules.credit_of`)."""
     return {"credit": credit_of(contribution), "link": link}
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key, 0)
 
 
 @register.filter

@@ -149,8 +149,8 @@ def test_data_is_varied(seed_hearing):
     assert demo.filter(date__gt=today).count() == 1
     assert demo.filter(date__lt=today).count() == 4
     open_hearing = demo.get(date__gt=today)
-    assert open_hearing.accepts_contributions()
-    assert open_hearing.accepts_registrations()
+    assert open_hearing.contribution_window.is_open()
+    assert open_hearing.registration_window.is_open()
 
 
 def test_hearings_have_full_programmes(seed_hearing):

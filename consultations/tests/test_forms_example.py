@@ -22,7 +22,7 @@ def test_example_hearing_is_open_marked_and_listed(client):
     assert example.description.startswith("EXAMPLE ONLY")
     assert (example.process.code, example.process.title) == ("EX", "Example process")
     assert example.published is True
-    assert example.accepts_registrations() and example.accepts_contributions()
+    assert example.registration_window.is_open() and example.contribution_window.is_open()
     assert example.status == "upcoming"
     assert list(example.segments.values_list("title", flat=True)) == [
         "Example: opening segment",

@@ -100,14 +100,14 @@ def test_forms_are_open_only_inside_a_complete_window(opens, closes, at, expecte
         contributions_open=opens,
         contributions_close=closes,
     )
-    assert hearing.accepts_registrations(at) is expected
-    assert hearing.accepts_contributions(at) is expected
+    assert hearing.registration_window.is_open(at) is expected
+    assert hearing.contribution_window.is_open(at) is expected
 
 
 def test_forms_are_judged_against_the_present_by_default():
     hearing = HearingFactory.build(registration_opens=NOW - DAY, registration_closes=NOW + DAY)
-    assert hearing.accepts_registrations() is True
-    assert hearing.accepts_contributions() is False
+    assert hearing.registration_window.is_open() is True
+    assert hearing.contribution_window.is_open() is False
 
 
 def test_hearing_must_start_before_it_ends(violates):
@@ -138,7 +138,7 @@ def test_hearing_status_follows_the_date():
     assert HearingFactory(date=today - DAY).status == HearingStatus.PAST
 
 
-def test_upcoming_and_past_list_published_hearings_only_in_order():
+def test_current_and_past_list_published_hearings_only_in_order():
     today = timezone.localdate()
     later = HearingFactory(date=today + 10 * DAY)
     soon = HearingFactory(date=today)
@@ -146,7 +146,7 @@ def test_upcoming_and_past_list_published_hearings_only_in_order():
     recent = HearingFactory(date=today - DAY)
     old = HearingFactory(date=today - 400 * DAY)
     HearingFactory(date=today - 2 * DAY, published=False)
-    assert list(Hearing.objects.upcoming()) == [soon, later]
+    assert list(Hearing.objects.current()) == [soon, later]
     assert list(Hearing.objects.past()) == [recent, old]
 
 
