@@ -27,6 +27,7 @@ run: export DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.requirements
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed_hearing
+	$(BIN)/python manage.py build_open_data --quiet
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production stack on this machine: gunicorn (gunicorn.conf.py), whitenoise, debug off. It
@@ -40,6 +41,7 @@ serve: export DJANGO_SECURE_HSTS_SECONDS ?= 0
 serve: $(VENV)/.requirements
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py build_open_data --quiet
 	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py config.wsgi:application
 
 # make backup [BACKUP=backups/name]: the database (pg_dump or dumpdata) and the uploads.

@@ -363,3 +363,6 @@ SPECTACULAR_SETTINGS = {
 }
 # The licence the open-data zip (/api/v1/open-data/) states in its README.
 OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC BY 4.0")
+# `manage.py build_open_data` (run from cron every minute) rebuilds the zip at most this often,
+# and only after a public record changed.
+OPEN_DATA_BUILD_MINUTES = envint("DJANGO_OPEN_DATA_BUILD_MINUTES", 10)

@@ -7,6 +7,7 @@ rest, to preview it. Anything else answers 404, as if it did not exist."""
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 
+from consultations.cache import page_shows
 from consultations.models import Contribution, Hearing
 
 
@@ -30,11 +31,14 @@ def staff_may_view_page(request, model):
 
 
 def hearing_for(request, slug, queryset=None):
-    """A published hearing; staff may also preview unpublished ones."""
+    """A published hearing; staff may also preview unpublished ones. The page's cached copy
+    depends on this hearing only."""
     queryset = Hearing.objects.all() if queryset is None else queryset
     if not staff_may_view_page(request, Hearing):
         queryset = queryset.published()
-    return get_object_or_404(queryset, slug=slug)
+    hearing = get_object_or_404(queryset, slug=slug)
+    page_shows(request, hearing)
+    return hearing
 
 
 def outcome_texts_shown(request, hearing):
@@ -48,4 +52,6 @@ def contribution_for(request, reference, queryset=None):
     queryset = Contribution.objects.all() if queryset is None else queryset
     if not staff_may_view_page(request, Contribution):
         queryset = queryset.published()
-    return get_object_or_404(queryset, reference=reference)
+    contribution = get_object_or_404(queryset, reference=reference)
+    page_shows(request, contribution)
+    return contribution

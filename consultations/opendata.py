@@ -2,9 +2,10 @@
 CSV, and a README that describes the fields and the licence the secretariat set
 (`OPEN_DATA_LICENCE`).
 
-The zip is written while it is sent: zipfile writes into a small buffer that the response's
-generator empties after every few hundred rows, and the rows come from database iterators, so
-memory stays flat however large the record grows."""
+The zip is written a chunk at a time: zipfile writes into a small buffer that the generator
+empties after every few hundred rows, and the rows come from database iterators, so memory stays
+flat however large the record grows. `manage.py build_open_data` writes it to a file
+(consultations.opendata_file), which is what a download gets."""
 
 import csv
 import io
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -394,10 +394,3 @@ def record_zip():
             yield from write_member(archive, f"{table.name}.json", pipe, json_pieces(table))
             yield from write_member(archive, f"{table.name}.csv", pipe, csv_pieces(table))
     yield pipe.take()
-
-
-def open_data_response():
-    stamp = timezone.localdate().isoformat()
-    response = StreamingHttpResponse(record_zip(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="hearings-open-data-{stamp}.zip"'
-    return response

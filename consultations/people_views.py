@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from consultations.cache import page_shows
 from consultations.models import Contribution, Participation
 from consultations.querysets import public_people
 from consultations.views_support import public_page, query_without_page, select_field
@@ -100,6 +101,18 @@ def organization_list(request):
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
     contributions = Contribution.objects.published().credited().filter(organization=organization)
+    roles = with_segments(roles_queryset().filter(organization=organization))
+    latest = list(
+        contributions.select_related("hearing")
+        .only("reference", "title", "language", "published_at", "organization", "hearing__title")
+        .order_by("-published_at", "-id")[:LATEST_CONTRIBUTIONS]
+    )
+    page_shows(
+        request,
+        organization,
+        *(role.in_segment.hearing for role in roles),
+        *(contribution.hearing for contribution in latest),
+    )
     return render(
         request,
         "consultations/organization_detail.html",
@@ -108,12 +121,8 @@ def organization_detail(request, slug):
             "people": public_people(organization.people.all()).only(
                 "honorific", "name", "slug", "position", "organization_id"
             ),
-            "roles": with_segments(roles_queryset().filter(organization=organization)),
-            "contributions": contributions.select_related("hearing")
-            .only(
-                "reference", "title", "language", "published_at", "organization", "hearing__title"
-            )
-            .order_by("-published_at", "-id")[:LATEST_CONTRIBUTIONS],
+            "roles": roles,
+            "contributions": latest,
             "contribution_count": contributions.count(),
         },
     )
@@ -124,11 +133,6 @@ def person_detail(request, slug):
     person = get_object_or_404(
         public_people(Person.objects.select_related("organization")), slug=slug
     )
-    return render(
-        request,
-        "consultations/person_detail.html",
-        {
-            "person": person,
-            "roles": with_segments(roles_queryset().filter(person=person)),
-        },
-    )
+    roles = with_segments(roles_queryset().filter(person=person))
+    page_shows(request, person, *(role.in_segment.hearing for role in roles))
+    return render(request, "consultations/person_detail.html", {"person": person, "roles": roles})

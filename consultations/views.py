@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from consultations.access import hearing_for, outcome_texts_shown, staff_may_view_page
+from consultations.cache import page_shows
 from consultations.enums import HearingStatus, UNLanguage
 from consultations.filters import ContributionFilterSet, HearingFilterSet
 from consultations.models import (
@@ -294,6 +295,7 @@ def contribution_detail(request, reference):
         Contribution.objects.published().select_related("hearing", "segment", "organization"),
         reference=reference,
     )
+    page_shows(request, contribution)
     attachment_url = (
         optional_url("consultations:attachment", contribution.reference)
         if contribution.attachment

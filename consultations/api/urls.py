@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from consultations.api import views
 from consultations.api.parsers import StrictJSONParser
-from consultations.opendata import open_data_response
+from consultations.opendata_file import open_data_response
 from stakeholders.api.views import OrganizationViewSet
 
 app_name = "api"
@@ -28,8 +28,9 @@ conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
 
 class OpenDataView(APIView):
     """The whole published record as one zip: every table as JSON and CSV, and a README that
-    describes the fields and the licence. It is read only, for everyone: it has no queryset
-    for the model permissions of a write to check."""
+    describes the fields and the licence. Built by `manage.py build_open_data`, served here as
+    a file. It is read only, for everyone: it has no queryset for the model permissions of a
+    write to check."""
 
     permission_classes = [AllowAny]
     http_method_names = ["get", "head", "options"]
@@ -38,11 +39,12 @@ class OpenDataView(APIView):
         responses={
             (200, "application/zip"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="A zip of JSON and CSV files with a README."
-            )
+            ),
+            503: OpenApiResponse(description="Not built yet; try again after Retry-After."),
         }
     )
     def get(self, request):
-        return open_data_response()
+        return open_data_response(request)
 
 
 class TokenView(ObtainAuthToken):

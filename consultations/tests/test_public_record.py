@@ -45,8 +45,15 @@ def published_contribution(**kwargs):
     )
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Where the open-data zip and any upload are written."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def open_data_text(client):
-    """Every member of the open-data zip, as one text."""
+    """Every member of the open-data zip, built as cron would, as one text."""
+    call_command("build_open_data", "--force", verbosity=0)
     response = client.get("/api/v1/open-data/")
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
