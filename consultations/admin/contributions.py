@@ -122,7 +122,7 @@ class ContributionAdmin(
         "organization",
         "category",
         "status",
-        "campaign",
+        "campaign_group",
         "submitted_at",
     ]
     list_filter = [ModerationFilter, CampaignFilter, "category", "language", "hearing"]
@@ -166,7 +166,7 @@ class ContributionAdmin(
         return changelist
 
     @admin.display(description=gettext_lazy("campaign group"))
-    def campaign(self, contribution):
+    def campaign_group(self, contribution):
         size = contribution.campaign_size or 0
         if size < 2:
             return self.get_empty_value_display()
