@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from consultations.feeds import hearing_calendar, hearings_calendar
+from consultations.process_views import process_calendar
 from consultations.sitemaps import SITEMAPS
 from consultations.views import robots_txt
 
@@ -40,6 +41,7 @@ urlpatterns = [
     path("api/v1/", include("consultations.api.urls")),
     path("hearings.ics", hearings_calendar, name="hearings-calendar"),
     path("hearings/<slug:slug>.ics", hearing_calendar, name="hearing-calendar"),
+    path("processes/<str:code>.ics", process_calendar, name="process-calendar"),
     path("", include("consultations.urls")),
 ]
 

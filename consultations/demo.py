@@ -104,6 +104,14 @@ THEMES = [
     "disaster risk reduction",
 ]
 
+# The phases of a demo process, in order (`generate_demo` dates them around its hearings).
+PHASES = [
+    ("Consultations", "Hearings and regional consultations gather the views of stakeholders."),
+    ("Stocktaking", "The inputs are brought together and the main proposals identified."),
+    ("Intergovernmental negotiations", "Member States negotiate the text, draft by draft."),
+    ("Adoption and follow-up", "The text is adopted; its implementation is reviewed."),
+]
+
 HEARING_KINDS = [
     "Informal interactive multi-stakeholder hearing on {theme}",
     "Multi-stakeholder consultation on {theme}",
@@ -413,3 +421,53 @@ def fast_fingerprint(text):
     folded = unicodedata.normalize("NFKD", text.casefold()).translate(_STRIP_MARKS)
     words = re.findall(r"\w+", folded)
     return hashlib.sha256(" ".join(words).encode()).hexdigest()[:32]
+
+
+SENTENCE_BREAK = re.compile(r"(?<=[.!?。؟])\s*")
+
+
+def spliced_sentence(rng, language):
+    """A sentence of the first half of one stock sentence and the second half of another, so
+    that texts written independently share halves, as texts on one topic do, but rarely whole
+    sentences."""
+    first, second = rng.choice(SENTENCES[language]), rng.choice(SENTENCES[language])
+    if " " not in first:  # scripts written without spaces
+        return first[: len(first) // 2] + second[len(second) // 2 :]
+    head, tail = first.split(" "), second.split(" ")
+    return " ".join(head[: len(head) // 2] + tail[len(tail) // 2 :])
+
+
+def paragraph_sentences(paragraph):
+    return [sentence for sentence in SENTENCE_BREAK.split(paragraph) if sentence]
+
+
+def campaign_variant(rng, text, language, name, place):
+    """One copy of a campaign's text as its senders change it: punctuation or case touched, a
+    signature added, sentences put in another order, a sentence of their own added or one
+    replaced."""
+    paragraphs = text.split("\n\n")
+    joiner = "" if language == "zh" else " "
+    if rng.random() < 0.3:
+        index = rng.randrange(len(paragraphs))
+        sentences = paragraph_sentences(paragraphs[index])
+        rng.shuffle(sentences)
+        paragraphs[index] = joiner.join(sentences)
+    if rng.random() < 0.15 and len(paragraphs) > 2:
+        first, second = rng.sample(range(len(paragraphs)), 2)
+        paragraphs[first], paragraphs[second] = paragraphs[second], paragraphs[first]
+    if rng.random() < 0.15:
+        index = rng.randrange(len(paragraphs))
+        sentences = paragraph_sentences(paragraphs[index])
+        sentences[rng.randrange(len(sentences))] = spliced_sentence(rng, language)
+        paragraphs[index] = joiner.join(sentences)
+    if rng.random() < 0.2:
+        paragraphs.insert(rng.randrange(len(paragraphs) + 1), spliced_sentence(rng, language))
+    variant = "\n\n".join(paragraphs)
+    if rng.random() < 0.5:
+        variant = variant.replace(" ", ", ", 1) if rng.random() < 0.5 else variant.upper()
+    if rng.random() < 0.6:
+        variant += "\n\n" + rng.choice(SIGNATURES).format(name=name, place=place)
+    return variant
+
+
+SIGNATURES = ["{name}, {place}", "Signed: {name} ({place})", "— {name}", "{name}\n{place}"]

@@ -68,6 +68,7 @@ class HearingQuerySet(SlugQuerySet):
             "contributions_open",
             "contributions_close",
             "process__title",
+            "process__code",
             "outcome__status",
             "outcome__hearing_id",
         )
@@ -89,6 +90,10 @@ class ContributionQuerySet(models.QuerySet):
 
     def get_by_natural_key(self, reference):
         return self.get(reference=reference)
+
+    def cited(self):
+        """Published contributions as a key message cites them: a linked title."""
+        return self.published().only("reference", "title", "language").order_by("reference")
 
     def for_list(self):
         """Published contributions as the public list shows them, newest first; the id breaks
@@ -193,12 +198,7 @@ class SegmentQuerySet(models.QuerySet):
             Prefetch("participations", queryset=roles), Prefetch("interventions", queryset=floor)
         )
         if language is not None:
-            cited = (
-                model("consultations", "Contribution")
-                .objects.published()
-                .only("reference", "title", "language")
-                .order_by("reference")
-            )
+            cited = model("consultations", "Contribution").objects.cited()
             sub_discussions = sub_discussions.prefetch_related(
                 sub_discussion.translations_prefetch(language)
             )
@@ -217,6 +217,30 @@ class KeyMessageQuerySet(models.QuerySet):
     def public(self):
         """Key messages are outcome text: public once the hearing's outcome is published."""
         return self.filter(outcome_public("segment__hearing__"))
+
+    def you_said(self, process, language):
+        """A process's "You said": the public key messages of all its hearings, in the order of
+        the hearings and their programmes, each in the interface `language` where translated,
+        with the published contributions it cites (`cited`)."""
+        contribution = apps.get_model("consultations", "Contribution")
+        return (
+            self.public()
+            .filter(segment__hearing__process=process)
+            .select_related("segment__hearing")
+            .only(
+                "text",
+                "language",
+                "segment__hearing__title",
+                "segment__hearing__slug",
+                "segment__hearing__language",
+                "segment__hearing__date",
+            )
+            .prefetch_related(
+                self.model.translations_prefetch(language),
+                Prefetch("contributions", queryset=contribution.objects.cited(), to_attr="cited"),
+            )
+            .order_by("segment__hearing__date", "segment__hearing_id", "segment__order", "order")
+        )
 
 
 class SubDiscussionQuerySet(models.QuerySet):

@@ -24,6 +24,18 @@ def hearing_status(date, time_zone, now=None):
     return HearingStatus.PAST
 
 
+def current_phase(phases, today=None):
+    """The phase of a process under way `today`: the latest one started and not yet ended (a
+    phase with no end date lasts until the next one starts). None before the first starts or
+    after the last ends. `phases` are in date order."""
+    today = today or timezone.localdate()
+    started = [phase for phase in phases if phase.starts_on <= today]
+    if not started:
+        return None
+    latest = started[-1]
+    return None if latest.ends_on and latest.ends_on < today else latest
+
+
 QUARTER_HOUR = 15 * 60
 
 

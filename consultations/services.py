@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from consultations.campaigns import join_campaign
 from consultations.enums import (
     CONTRIBUTION_MOVES,
     HEARING_MOVES,
@@ -419,6 +420,7 @@ def submit_contribution(contribution, link, by=None):
         return earlier, False
     contribution.status = ContributionStatus.SUBMITTED
     contribution.save()
+    join_campaign(contribution)
     log_move(contribution, "", contribution.status, by=by)
     queue_email(
         "contribution_received",
@@ -430,12 +432,12 @@ def submit_contribution(contribution, link, by=None):
 
 
 def campaign_of(contribution):
-    """The contributions of a mass campaign this one belongs to: same hearing, same text but for
-    case, accents, punctuation and spacing, still awaiting review. Served by the fingerprint
-    index, so it costs the same at 100,000 contributions."""
+    """The contributions of a mass campaign this one belongs to (`campaigns`: same hearing, same
+    or nearly the same text), still awaiting review. Served by the campaign index, so it costs
+    the same at 100,000 contributions."""
     return Contribution.objects.filter(
         hearing_id=contribution.hearing_id,
-        fingerprint=contribution.fingerprint,
+        campaign=contribution.campaign,
         status__in=ContributionStatus.awaiting_review(),
     )
 
@@ -447,13 +449,13 @@ def moderate_campaign(contributions, new_status, by=None, reason=""):
     checked, logged and its author told. All or nothing: one refusal leaves every one of them as
     it was. Returns the decided contributions, oldest first."""
     if isinstance(contributions, QuerySet):
-        groups = set(contributions.order_by().values_list("hearing_id", "fingerprint").distinct())
+        groups = set(contributions.order_by().values_list("hearing_id", "campaign").distinct())
     else:
-        groups = {(c.hearing_id, c.fingerprint) for c in contributions}
+        groups = {(c.hearing_id, c.campaign) for c in contributions}
     if not groups:
         return []
     members = Contribution.objects.filter(
-        reduce(or_, (Q(hearing_id=h, fingerprint=f) for h, f in groups)),
+        reduce(or_, (Q(hearing_id=h, campaign=c) for h, c in groups)),
         status__in=ContributionStatus.awaiting_review(),
     )
     locked = list(members.select_for_update().order_by("submitted_at", "pk"))

@@ -1,11 +1,12 @@
-"""What search engines should index: the public pages, each published hearing with its outcome,
-list of participants and statistics pages, published contributions, organizations and people."""
+"""What search engines should index: the public pages, each process's trail, each published
+hearing with its outcome, list of participants and statistics pages, published contributions,
+organizations and people."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from consultations.models import Contribution, Hearing
+from consultations.models import Contribution, Hearing, Process
 from consultations.querysets import public_people
 from stakeholders.models import Organization
 
@@ -21,6 +22,11 @@ class PagesSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+
+class ProcessSitemap(Sitemap):
+    def items(self):
+        return Process.objects.only("code").order_by("id")
 
 
 class HearingSitemap(Sitemap):
@@ -75,6 +81,7 @@ class PersonSitemap(Sitemap):
 
 SITEMAPS = {
     "pages": PagesSitemap,
+    "processes": ProcessSitemap,
     "hearings": HearingSitemap,
     "hearing-pages": HearingPagesSitemap,
     "contributions": ContributionSitemap,

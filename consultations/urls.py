@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations import document_views, people_views, submission_views, views
+from consultations import document_views, people_views, process_views, submission_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
         document_views.participants_pdf,
         name="participants_pdf",
     ),
+    path("processes/<str:code>/", process_views.process_detail, name="process"),
     path("contributions/", views.contribution_list, name="contributions"),
     path("contributions/<str:reference>/", views.contribution_detail, name="contribution"),
     path("language/<str:code>/", views.set_language, name="set_language"),

@@ -76,7 +76,7 @@ class CampaignFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(fingerprint=self.value())
+            return queryset.filter(campaign=self.value())
         return queryset
 
 
@@ -90,26 +90,24 @@ class ReasonForm(forms.Form):
 
 
 def attach_campaign_sizes(contributions):
-    """Sets `campaign_size` on each contribution of a page: how many contributions to the same
-    hearing with the same text await review. One grouped count for the whole page, through the
-    fingerprint index, each group counted once however many of its members the page shows."""
+    """Sets `campaign_size` on each contribution of a page: how many contributions of its
+    campaign group (same hearing, same or nearly the same text) await review. One grouped count
+    for the whole page, through the campaign index, each group counted once however many of its
+    members the page shows."""
     contributions = list(contributions)
-    fingerprints = {c.fingerprint for c in contributions}
     sizes = {
-        (row["hearing_id"], row["fingerprint"]): row["size"]
+        (row["hearing_id"], row["campaign"]): row["size"]
         for row in Contribution.objects.filter(
-            fingerprint__in=fingerprints,
+            campaign__in={c.campaign for c in contributions},
             hearing_id__in={c.hearing_id for c in contributions},
             status__in=ContributionStatus.awaiting_review(),
         )
         .order_by()
-        .values("hearing_id", "fingerprint")
+        .values("hearing_id", "campaign")
         .annotate(size=Count("pk"))
     }
     for contribution in contributions:
-        contribution.campaign_size = sizes.get(
-            (contribution.hearing_id, contribution.fingerprint), 0
-        )
+        contribution.campaign_size = sizes.get((contribution.hearing_id, contribution.campaign), 0)
 
 
 @admin.register(Contribution)
@@ -124,7 +122,7 @@ class ContributionAdmin(
         "organization",
         "category",
         "status",
-        "campaign",
+        "campaign_group",
         "submitted_at",
     ]
     list_filter = [ModerationFilter, CampaignFilter, "category", "language", "hearing"]
@@ -168,11 +166,11 @@ class ContributionAdmin(
         return changelist
 
     @admin.display(description=gettext_lazy("campaign group"))
-    def campaign(self, contribution):
+    def campaign_group(self, contribution):
         size = contribution.campaign_size or 0
         if size < 2:
             return self.get_empty_value_display()
-        query = urlencode({"campaign": contribution.fingerprint})
+        query = urlencode({"campaign": contribution.campaign})
         return format_html(
             '<a href="?{}">{}</a>',
             query,

@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
@@ -31,6 +32,8 @@ from consultations.models import (
     Outcome,
     Participation,
     Process,
+    ProcessDocument,
+    ProcessPhase,
     Segment,
     SegmentTranslation,
     SubDiscussion,
@@ -43,11 +46,25 @@ from consultations.services import (
 )
 
 
+class ProcessPhaseInline(admin.TabularInline):
+    model = ProcessPhase
+    fields = ["starts_on", "ends_on", "title", "description"]
+    extra = 0
+
+
+class ProcessDocumentInline(admin.TabularInline):
+    model = ProcessDocument
+    fields = ["issued_on", "title", "symbol", "url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    extra = 0
+
+
 @admin.register(Process)
 class ProcessAdmin(admin.ModelAdmin):
     list_display = ["title", "code", "mandate_reference", "hearing_count"]
     search_fields = ["title", "code", "mandate_reference"]
     prepopulated_fields = {"slug": ["title"]}
+    inlines = [ProcessPhaseInline, ProcessDocumentInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(hearing_count=Count("hearings"))

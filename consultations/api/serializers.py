@@ -3,6 +3,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from consultations.enums import ContributionStatus, HearingPublication, RegistrationStatus
@@ -13,11 +14,13 @@ from consultations.models import (
     KeyMessage,
     Participation,
     Process,
+    ProcessDocument,
+    ProcessPhase,
     Registration,
     Segment,
     SubDiscussion,
 )
-from consultations.rules import credit_of
+from consultations.rules import credit_of, current_phase
 from consultations.services import keep_stored_publication, publish_hearing, set_hearing_publication
 from stakeholders.api.serializers import StrictFieldsMixin, StrictModelSerializer, model_errors
 from stakeholders.enums import Region
@@ -29,11 +32,64 @@ def slug_of(model, **kwargs):
 
 
 class ProcessSerializer(StrictModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:process-detail", lookup_field="slug")
+    url = serializers.HyperlinkedIdentityField(view_name="api:process-detail", lookup_field="code")
 
     class Meta:
         model = Process
         fields = ["url", "slug", "title", "code", "mandate_reference", "description"]
+
+
+class ProcessPhaseSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProcessPhase
+        fields = ["title", "description", "starts_on", "ends_on", "current"]
+        read_only_fields = fields
+
+    def get_current(self, phase) -> bool:
+        """Whether this is the phase under way (`rules.current_phase`)."""
+        return phase == self.context["current_phase"]
+
+
+class ProcessDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcessDocument
+        fields = ["title", "url", "symbol", "issued_on"]
+        read_only_fields = fields
+
+
+class ProcessHearingSerializer(serializers.ModelSerializer):
+    """A hearing on a process's timeline."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:hearing-detail", lookup_field="slug")
+    outcome_published = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Hearing
+        fields = ["url", "slug", "title", "date", "city", "published", "outcome_published"]
+        read_only_fields = fields
+
+    def get_outcome_published(self, hearing) -> bool:
+        return hearing.outcome_is_public
+
+
+class ProcessTrailSerializer(ProcessSerializer):
+    """One process with its trail: phases (the current one marked), documents, and its
+    hearings in date order (the published ones, unless staff read it)."""
+
+    phases = serializers.SerializerMethodField()
+    documents = ProcessDocumentSerializer(many=True, read_only=True)
+    hearings = ProcessHearingSerializer(source="shown_hearings", many=True, read_only=True)
+
+    class Meta(ProcessSerializer.Meta):
+        fields = [*ProcessSerializer.Meta.fields, "phases", "documents", "hearings"]
+
+    @extend_schema_field(ProcessPhaseSerializer(many=True))
+    def get_phases(self, process):
+        phases = list(process.phases.all())
+        context = {**self.context, "current_phase": current_phase(phases)}
+        return ProcessPhaseSerializer(phases, many=True, context=context).data
 
 
 class ParticipantSerializer(StrictModelSerializer):
@@ -371,8 +427,17 @@ class StaffContributionSerializer(ContributionSerializer):
             "consent",
             "submitted_at",
             "moderated_at",
+            "campaign",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "campaign": {
+                "help_text": _(
+                    "The campaign group: the same value for every contribution to the hearing "
+                    "whose text is the same or nearly so (similarity of 0.8 or more)."
+                )
+            }
+        }
 
     def credit(self, contribution):
         """Staff read the author as given, whatever the consent."""

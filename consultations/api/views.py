@@ -18,6 +18,7 @@ from consultations.api.serializers import (
     HearingSerializer,
     ModerationSerializer,
     ProcessSerializer,
+    ProcessTrailSerializer,
     RefusalSerializer,
     RegistrationSerializer,
     SegmentSerializer,
@@ -61,11 +62,26 @@ class ProcessViewSet(viewsets.ModelViewSet):
     """Intergovernmental processes under which hearings are held."""
 
     queryset = Process.objects.all()
-    serializer_class = ProcessSerializer
     filterset_class = ProcessFilterSet
-    lookup_field = "slug"
+    lookup_field = "code"
     ordering_fields = ["title", "code"]
     ordering = ["title"]
+
+    def get_queryset(self):
+        """One process reads with its trail: 1 process, 2 phases, 3 documents, 4 hearings with
+        their outcomes; the public sees the published hearings, staff all."""
+        queryset = super().get_queryset()
+        if self.action != "retrieve":
+            return queryset
+        hearings = Hearing.objects.select_related("outcome").order_by("date", "title")
+        if not staff_may_view(self.request.user, Hearing):
+            hearings = hearings.published()
+        return queryset.prefetch_related(
+            "phases", "documents", Prefetch("hearings", queryset=hearings, to_attr="shown_hearings")
+        )
+
+    def get_serializer_class(self):
+        return ProcessTrailSerializer if self.action == "retrieve" else ProcessSerializer
 
 
 class HearingViewSet(viewsets.ModelViewSet):

@@ -1,4 +1,5 @@
 from consultations.models.activity import OutgoingEmail, StatusChange
+from consultations.models.campaigns import SignatureBand, TextSignature
 from consultations.models.hearings import AccreditationRule, Hearing, Outcome, Process
 from consultations.models.programme import (
     Intervention,
@@ -14,6 +15,7 @@ from consultations.models.texts import (
     SegmentTranslation,
     SubDiscussionTranslation,
 )
+from consultations.models.trail import ProcessDocument, ProcessPhase
 
 __all__ = [
     "AccreditationRule",
@@ -27,10 +29,14 @@ __all__ = [
     "OutgoingEmail",
     "Participation",
     "Process",
+    "ProcessDocument",
+    "ProcessPhase",
     "Registration",
     "Segment",
     "SegmentTranslation",
+    "SignatureBand",
     "StatusChange",
     "SubDiscussion",
     "SubDiscussionTranslation",
+    "TextSignature",
 ]

@@ -58,6 +58,9 @@ class Process(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("consultations:process", args=[self.code])
+
     def natural_key(self):
         return (self.slug,)
 

@@ -288,6 +288,16 @@ class Contribution(models.Model):
         editable=False,
         help_text=_("Shared by contributions whose texts are the same but for case and spacing."),
     )
+    campaign = models.CharField(
+        _("campaign group"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Shared by the contributions to one hearing whose texts are the same or nearly so: "
+            "the fingerprint of the group's first text."
+        ),
+    )
     attachment = models.FileField(
         _("attachment"), upload_to=contribution_attachment_path, blank=True
     )
@@ -330,7 +340,7 @@ class Contribution(models.Model):
     )
 
     objects = ContributionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["excerpt", "fingerprint"])
+    history = HistoricalRecords(excluded_fields=["excerpt", "fingerprint", "campaign"])
 
     class Meta:
         verbose_name = _("contribution")
@@ -404,6 +414,8 @@ class Contribution(models.Model):
             models.Index(fields=["status", "submitted_at"], name="contribution_queue"),
             # Campaign groups in the moderation queue: contributions sharing one fingerprint.
             models.Index(fields=["fingerprint", "status"], name="contribution_fingerprint"),
+            # Campaign groups in the moderation queue and the public list.
+            models.Index(fields=["hearing", "campaign", "status"], name="contribution_campaign"),
             # /contributions/?category=…: published ones of a category, newest first, and their
             # count (an index-only scan of this partial index).
             models.Index(
@@ -451,6 +463,8 @@ class Contribution(models.Model):
         The excerpt and fingerprint follow the body."""
         self.excerpt = plain_excerpt(self.body)
         self.fingerprint = body_fingerprint(self.body)
+        # Its own group until `campaigns.join_campaign` finds it a similar one.
+        self.campaign = self.campaign or self.fingerprint
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "excerpt", "fingerprint"}

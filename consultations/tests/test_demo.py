@@ -1,12 +1,14 @@
 # ruff: noqa: RUF001 - the tests name letters of other scripts on purpose.
 """`manage.py generate_demo`: varied, marked, reproducible demo data beside the seed hearing."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from consultations.demo import fast_fingerprint
+from consultations.demo import PHASES, fast_fingerprint
 from consultations.enums import ContributionStatus, RegistrationStatus
 from consultations.models import (
     Contribution,
@@ -21,6 +23,7 @@ from consultations.models import (
     SubDiscussion,
 )
 from consultations.models.submissions import body_fingerprint, plain_excerpt
+from consultations.rules import current_phase
 from consultations.tests.factories import ContributionFactory
 from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.models import Organization, Person
@@ -166,6 +169,19 @@ def test_hearings_have_full_programmes(seed_hearing):
         past = hearing.date < timezone.localdate()
         assert Outcome.objects.filter(hearing=hearing).exists() == past
         assert KeyMessage.objects.filter(segment__hearing=hearing).exists() == past
+
+
+def test_the_demo_process_has_a_full_trail(seed_hearing, client):
+    generate()
+    process = Process.objects.get(code="DEMO")
+    phases = list(process.phases.all())
+    assert [phase.title for phase in phases] == [title for title, _text in PHASES]
+    dates = sorted(process.hearings.values_list("date", flat=True))
+    assert phases[0].starts_on < dates[0] and dates[-1] < phases[-1].ends_on
+    assert all(a.ends_on < b.starts_on for a, b in itertools.pairwise(phases))
+    assert current_phase(phases) is not None
+    assert process.documents.count() == len(phases)
+    assert client.get("/processes/DEMO/").content.decode().count('aria-current="step"') == 1
 
 
 def test_contributions_carry_what_save_would_compute(seed_hearing):

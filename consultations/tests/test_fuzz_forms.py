@@ -209,7 +209,7 @@ def test_api_process_writes_take_any_unicode(client, editor, title, description,
         description.strip(),
         mandate.strip(),
     )
-    assert client.get(f"/api/v1/processes/{slug}/").json()["title"] == title.strip()
+    assert client.get(f"/api/v1/processes/{stored.code}/").json()["title"] == title.strip()
 
 
 @FUZZ

@@ -182,6 +182,7 @@ MARKERS = {
     "draft sub-discussion summary": "Marker draft sub-discussion summary",
     "draft floor intervention summary": "Marker draft floor summary",
     "contribution to a draft hearing": "Marker contribution to a draft hearing",
+    "pending contribution a published key message cites": "Marker pending cited contribution",
     "its attachment": "Marker attachment bytes",
     "anonymous author": "Marker Anonymous Author",
     "anonymous author's typed organization": "Marker Typed Organization",
@@ -206,8 +207,12 @@ def markers(settings, tmp_path):
         segment=SegmentFactory(hearing=public_hearing), organization=public_organization
     )
 
+    # In the public hearing's process, so that the process's trail must leave it out.
     draft_hearing = HearingFactory(
-        title=MARKERS["draft hearing"], slug="marker-draft-hearing", published=False
+        title=MARKERS["draft hearing"],
+        slug="marker-draft-hearing",
+        published=False,
+        process=public_hearing.process,
     )
     hidden_person = PersonFactory(
         name=MARKERS["draft-only person"],
@@ -239,6 +244,16 @@ def markers(settings, tmp_path):
         "annex.pdf", ContentFile(f"%PDF-1.4 {MARKERS['its attachment']}".encode()), save=True
     )
     seed = Hearing.objects.get(slug=SEED_SLUG)
+    # The seed's published outcome cites contributions the public may not read.
+    seed_message = KeyMessageFactory(
+        segment=seed.segments.first(), order=99, text="Public key message citing hidden work"
+    )
+    seed_message.contributions.add(
+        hidden_contribution,
+        ContributionFactory(
+            hearing=seed, title=MARKERS["pending contribution a published key message cites"]
+        ),
+    )
     listed = {"status": RegistrationStatus.APPROVED, "decided_at": timezone.now()}
     RegistrationFactory(
         hearing=seed, name="Listed Registrant", email=MARKERS["a listed registrant's email"],
@@ -339,11 +354,21 @@ def crawl_api(client):
 def test_no_draft_reaches_any_anonymous_surface(client, markers, tmp_path):
     pages = crawl_pages(client, ["/", "/sitemap.xml", "/robots.txt"], tmp_path)
     texts = {**pages, **crawl_api(client)}
-    for feed in ("/hearings.ics", f"/hearings/{markers['public_hearing'].slug}.ics"):
+    process_code = markers["public_hearing"].process.code
+    for feed in (
+        "/hearings.ics",
+        f"/hearings/{markers['public_hearing'].slug}.ics",
+        f"/processes/{process_code}.ics",
+    ):
         texts[feed] = client.get(feed).content.decode()
     texts["open data"] = open_data_text(client)
 
     assert f"/hearings/{SEED_SLUG}/statistics/" in pages  # the crawl reached the record
+    # … the processes' trails, their feeds and "You said"
+    assert "Public key message citing hidden work" in pages["/processes/GCM/"]
+    assert "/processes/GCM.ics" in pages
+    assert f"/processes/{process_code}/" in pages
+    assert f"/api/v1/processes/{process_code}/" in texts
     # … and the documents, the list of participants among them
     assert "Listed Registrant" in pages[f"/hearings/{SEED_SLUG}/participants/"]
     assert "Listed Registrant" in pages[f"/hearings/{SEED_SLUG}/participants.pdf"]

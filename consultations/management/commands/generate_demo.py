@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from consultations import demo
 from consultations.cache import invalidate_pages
+from consultations.campaigns import regroup
 from consultations.enums import (
     ContributionStatus,
     OutcomeStatus,
@@ -42,12 +43,16 @@ from consultations.models import (
     Outcome,
     Participation,
     Process,
+    ProcessDocument,
+    ProcessPhase,
     Registration,
     Segment,
     SegmentTranslation,
+    SignatureBand,
     StatusChange,
     SubDiscussion,
     SubDiscussionTranslation,
+    TextSignature,
 )
 from consultations.models.hearings import AccreditationRule
 from consultations.models.submissions import plain_excerpt
@@ -209,6 +214,8 @@ def demo_querysets():
     key_messages = KeyMessage.objects.filter(segment__in=segments)
     in_programme = models.Q(segment__in=segments) | models.Q(sub_discussion__in=sub_discussions)
     return [
+        SignatureBand.objects.filter(signature__contribution__in=contributions),
+        TextSignature.objects.filter(contribution__in=contributions),
         StatusChange.objects.filter(contribution__in=contributions),
         StatusChange.objects.filter(registration__in=registrations),
         KeyMessage.contributions.through.objects.filter(
@@ -228,6 +235,8 @@ def demo_querysets():
         AccreditationRule.objects.filter(hearing__in=hearings),
         HearingTranslation.objects.filter(hearing__in=hearings),
         hearings,
+        ProcessPhase.objects.filter(process__code=demo.DEMO_CODE),
+        ProcessDocument.objects.filter(process__code=demo.DEMO_CODE),
         Process.objects.filter(code=demo.DEMO_CODE),
         Person.objects.filter(slug__startswith=demo.DEMO_SLUG_PREFIX),
         Organization.objects.filter(slug__startswith=demo.DEMO_SLUG_PREFIX),
@@ -288,9 +297,11 @@ class Command(BaseCommand):
             organizations = self.make_organizations(options["organizations"])
             people = self.make_people(options["people"], organizations)
             hearings = self.make_hearings(process, options["hearings"])
+            self.make_trail(process, hearings)
             self.make_programmes(hearings, people, organizations)
             self.make_contributions(hearings, organizations, options["contributions"])
             self.make_registrations(hearings, organizations, options["registrations"])
+            regroup()
         self.vacuum()
         invalidate_pages()
         self.summary(time.monotonic() - started)
@@ -508,6 +519,30 @@ class Command(BaseCommand):
         self.hearings_today = today
         return self.insert(Hearing, iter(rows), count, "hearings")
 
+    def make_trail(self, process, hearings):
+        """The process's phases, one after another from before its first hearing to after its
+        last (the current one among them), and a document opening each."""
+        dates = sorted(hearing.date for hearing in hearings)
+        start = dates[0] - datetime.timedelta(days=60)
+        span = (dates[-1] + datetime.timedelta(days=90) - start) / len(demo.PHASES)
+        for n, (title, description) in enumerate(demo.PHASES):
+            starts_on = start + span * n
+            ends_on = start + span * (n + 1) - datetime.timedelta(days=1)
+            ProcessPhase.objects.create(
+                process=process,
+                title=title,
+                description=description,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+            ProcessDocument.objects.create(
+                process=process,
+                title=f"{title}: roadmap (demonstration document)",
+                url=f"https://example.org/demo/{slugify(title)}.pdf",
+                symbol=f"DEMO/{n + 1}",
+                issued_on=starts_on,
+            )
+
     def make_programmes(self, hearings, people, organizations):
         """Opening, panels (one with regional discussions), an interactive discussion with
         interventions from the floor, closing; key messages and an outcome for past hearings."""
@@ -636,16 +671,19 @@ class Command(BaseCommand):
     def body(self, language):
         """A Markdown text of 500 to 5,000 characters, most of them short, in one language."""
         rng = self.rng
-        sentences = demo.SENTENCES[language]
+
+        def sentence():
+            return demo.spliced_sentence(rng, language)
+
         target = int(rng.triangular(BODY_MIN, BODY_MAX, BODY_MODE))
         paragraphs, length = [], 0
         if rng.random() < 0.3:
             paragraphs.append("## " + rng.choice(demo.TITLES[language]).format(theme="")[:-1])
         while length < target:
             if rng.random() < 0.15:
-                paragraph = "\n".join(f"- {s}" for s in rng.sample(sentences, 3))
+                paragraph = "\n".join(f"- {sentence()}" for _ in range(3))
             else:
-                paragraph = " ".join(rng.sample(sentences, rng.randint(3, 5)))
+                paragraph = " ".join(sentence() for _ in range(rng.randint(3, 5)))
             paragraphs.append(paragraph)
             length += len(paragraph) + 2
         return "\n\n".join(paragraphs)[:BODY_MAX]
@@ -653,8 +691,16 @@ class Command(BaseCommand):
     def make_contributions(self, hearings, organizations, count):
         rng = self.rng
         non_states = [o for o in organizations if o.category not in StakeholderCategory.states()]
-        campaigns = [self.body("en") for _ in range(5)]
-        campaign_fingerprints = [demo.fast_fingerprint(text) for text in campaigns]
+        # Each campaign targets one hearing, in English and in one other language; its senders
+        # vary the text (`demo.campaign_variant`). The author's address names the campaign and
+        # language, so that `bench/campaigns.py` can measure the grouping against it.
+        campaigns = [
+            (
+                rng.randrange(len(hearings)),
+                {"en": self.body("en"), other: self.body(other)},
+            )
+            for other in ["fr", "es", "fr", "ar", "es"]
+        ]
         numbers = {}
 
         def rows():
@@ -665,16 +711,20 @@ class Command(BaseCommand):
                 if rng.random() < 0.08:
                     organization = None
                 language = weighted(rng, LANGUAGE_WEIGHTS)
+                email = f"author{n}@{demo.DEMO_EMAIL_DOMAIN}"
                 if rng.random() < CAMPAIGN_SHARE:
                     which = rng.randrange(len(campaigns))
-                    body, fingerprint, language = (
-                        campaigns[which],
-                        campaign_fingerprints[which],
-                        "en",
+                    target, texts = campaigns[which]
+                    hearing = hearings[target]
+                    past = hearing.date < self.hearings_today
+                    language = "en" if rng.random() < 0.8 else list(texts)[1]
+                    body = demo.campaign_variant(
+                        rng, texts[language], language, self.person_name(), self.place()[1]
                     )
+                    email = f"campaign{which}.{language}.{email}"
                 else:
                     body = self.body(language)
-                    fingerprint = demo.fast_fingerprint(body)
+                fingerprint = demo.fast_fingerprint(body)
                 status = weighted(
                     rng, PAST_CONTRIBUTION_STATUSES if past else OPEN_CONTRIBUTION_STATUSES
                 )
@@ -701,13 +751,14 @@ class Command(BaseCommand):
                     reference=f"{demo.DEMO_CODE}-{year}-{numbers[year]:04d}",
                     organization=organization,
                     author_name=self.person_name(),
-                    author_email=f"author{n}@{demo.DEMO_EMAIL_DOMAIN}",
+                    author_email=email,
                     category=organization.category if organization else StakeholderCategory.OTHER,
                     country=organization.country if organization and organization.country else code,
                     title=rng.choice(demo.TITLES[language]).format(theme=rng.choice(demo.THEMES)),
                     body=body,
                     excerpt=plain_excerpt(body),
                     fingerprint=fingerprint,
+                    campaign=fingerprint,
                     language=language,
                     correspondence_language=language if language in {"en", "fr", "es"} else "en",
                     consent=weighted(rng, CONSENT_WEIGHTS),
