@@ -60,6 +60,7 @@ def profile(client, path):
 def main():
     bench.prepare_environment()
     os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+    bench.manage("collectstatic", "--noinput", "-v0")  # the pages link hashed static files
     import django
 
     django.setup()
