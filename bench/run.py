@@ -15,6 +15,7 @@ BENCH_CONNECTIONS (default 8), BENCH_PORT (default 8765), BENCH_REDIS_URL.
 """
 
 import datetime
+import http.client
 import io
 import os
 import platform
@@ -400,8 +401,8 @@ def timed_download(path, timeout=120):
             first = answer.read(1)
             first_byte = (time.perf_counter() - started) * 1000
             body = first + answer.read()
-    except (OSError, urllib.error.HTTPError) as error:
-        return None, None, 0, str(error).encode()
+    except (OSError, http.client.HTTPException) as error:  # refused, cut short, timed out
+        return None, None, 0, f"{type(error).__name__}: {error}".encode()
     return first_byte, (time.perf_counter() - started) * 1000, len(body), body
 
 
