@@ -5,13 +5,18 @@ the seed hearing and collect static files; generate the demo data if the databas
 demo contributions than BENCH_CONTRIBUTIONS (100,000); count each page's SQL queries in-process;
 EXPLAIN ANALYZE the contribution list's query and count at page 1 and 200; then, for each mode,
 start gunicorn (2 sync workers, 127.0.0.1, debug off), warm each page up and run wrk against it.
-The table is printed and written to bench/results/latest.md.
+In cold mode it also times the open-data zip (first byte, whole file, a valid zip) and every
+sitemap file (URLs, time). The servers use Redis as production does (BENCH_REDIS_URL, database 14
+by default, emptied before each mode). The tables, and the issue's targets with each figure, are
+printed and written to bench/results/latest.md.
 
 Settings (environment): BENCH_CONTRIBUTIONS, BENCH_SEED, BENCH_SECONDS (wrk run, default 5),
-BENCH_CONNECTIONS (default 8), BENCH_PORT (default 8765).
+BENCH_CONNECTIONS (default 8), BENCH_PORT (default 8765), BENCH_REDIS_URL.
 """
 
 import datetime
+import http.client
+import io
 import os
 import platform
 import re
@@ -23,7 +28,9 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +44,24 @@ SEED = os.environ.get("BENCH_SEED", "2017")
 WARM_CACHE_SECONDS = "600"
 DEEP_PAGE = 200
 SEED_HEARING = "gcm-second-multi-stakeholder-hearing-2017"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+SITEMAP_URL_LIMIT = 50_000
+
+# The issue's targets: (figure, pages it covers, least share of /healthz req/s).
+COLD_TARGETS = [
+    ("cold: hearing page", ["2017 hearing", "open hearing"], 0.08),
+    (
+        "cold: contribution list",
+        ["contributions, category, page 1", f"contributions, category, page {DEEP_PAGE}"],
+        0.08,
+    ),
+    ("cold: home", ["home"], 0.15),
+    ("cold: one contribution", ["contribution"], 0.15),
+    ("cold: search for a common phrase", ["search"], 0.03),
+    ("cold: API contribution list", ["API contributions"], 0.10),
+]
+WARM_TARGET = 0.80
+MEMORY_TARGET_MB = 150
 
 # The server runs as in production (debug off) but over plain HTTP on the loopback, with one
 # request log line per request turned off so the log does not become the bottleneck.
@@ -53,6 +78,8 @@ SERVER_ENVIRONMENT = {
     # wrk is one client sending thousands of requests a second: the API's per-address throttle
     # would answer 429 to nearly all of them.
     "DJANGO_API_ANON_RATE": "10000000/minute",
+    # Caches, throttles and rate limits in Redis, as in production: no per-process state.
+    "REDIS_URL": REDIS_URL,
 }
 
 
@@ -234,12 +261,41 @@ def explain_list_queries():
     return results
 
 
+def explain_search(path):
+    """EXPLAIN ANALYZE (text) of each query the search page sends, with its parameters."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.get(path)
+    with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as seen:
+        client.get(path)
+    plans = []
+    with connection.cursor() as cursor:
+        for query in seen.captured_queries:
+            if "search_document" not in query["sql"]:
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
 def port_is_free():
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", PORT)) != 0
 
 
+def flush_redis():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    client.close()
+
+
 def start_server(cache_seconds):
+    flush_redis()
     if not port_is_free():
         fail(f"127.0.0.1:{PORT} is already in use: stop what listens there or set BENCH_PORT.")
     environment = os.environ | {"DJANGO_PAGE_CACHE_SECONDS": cache_seconds}
@@ -337,6 +393,43 @@ def wrk(path, seconds):
     return rate, p50, p99, "; ".join(note)
 
 
+def timed_download(path, timeout=120):
+    """Milliseconds to the first byte of the body and to its end, the size, and the body."""
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=timeout) as answer:  # nosec B310
+            first = answer.read(1)
+            first_byte = (time.perf_counter() - started) * 1000
+            body = first + answer.read()
+    except (OSError, http.client.HTTPException) as error:  # refused, cut short, timed out
+        return None, None, 0, f"{type(error).__name__}: {error}".encode()
+    return first_byte, (time.perf_counter() - started) * 1000, len(body), body
+
+
+def measure_open_data():
+    """The open-data zip as an anonymous visitor downloads it: first byte, whole file, valid?"""
+    first_byte, whole, size, body = timed_download("/api/v1/open-data/")
+    if first_byte is None:
+        return {"first_byte": None, "error": body.decode()}
+    try:
+        valid = zipfile.ZipFile(io.BytesIO(body)).testzip() is None
+    except zipfile.BadZipFile:
+        valid = False
+    return {"first_byte": first_byte, "whole": whole, "size": size, "valid": valid}
+
+
+def measure_sitemaps():
+    """Each sitemap file the index names: its URLs and the time to make it, page cache off."""
+    _first, whole, _size, index = timed_download("/sitemap.xml")
+    files = [("/sitemap.xml", index.count(b"<url>"), whole)]
+    for location in re.findall(rb"<loc>([^<]+)</loc>", index) if b"<sitemapindex" in index else []:
+        path = urllib.parse.urlsplit(location.decode())
+        path = path.path + (f"?{path.query}" if path.query else "")
+        _first, whole, _size, body = timed_download(path)
+        files.append((path, body.count(b"<url>"), whole))
+    return files
+
+
 def measure(pages, cache_seconds, label):
     say(f"\n== {label}: gunicorn with DJANGO_PAGE_CACHE_SECONDS={cache_seconds}")
     server = start_server(cache_seconds)
@@ -356,9 +449,85 @@ def measure(pages, cache_seconds, label):
             rate, p50, p99, note = rows[name]
             say(f"{name:<34} {rate:>9.1f} req/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  {note}")
         rss = worker_rss(server)
+        if cache_seconds == "0":
+            rows["open data"] = measure_open_data()
+            rows["sitemaps"] = measure_sitemaps()
     finally:
         stop_server(server)
     return rows, rss
+
+
+def share(rows, name):
+    reference, row = rows.get("/healthz"), rows.get(name)
+    if not reference or not row or row[0] == "skipped" or not reference[0]:
+        return None
+    return row[0] / reference[0]
+
+
+def verdict(passed):
+    return "met" if passed else "**missed**"
+
+
+def targets(pages, modes, queries):
+    """The issue's Targets table with this run's figure beside each target."""
+    cold, _cold_rss = modes["cold"]
+    warm, _warm_rss = modes["warm"]
+    lines = ["| figure | target | measured | |", "| --- | --- | --- | --- |"]
+    for figure, names, least in COLD_TARGETS:
+        shares = {name: share(cold, name) for name in names}
+        shown = ", ".join(
+            f"{name} {value:.3f}" if value is not None else f"{name} not measured"
+            for name, value in shares.items()
+        )
+        passed = all(value is not None and value >= least for value in shares.values())
+        lines.append(f"| {figure} | ≥ {least} | {shown} | {verdict(passed)} |")
+    warm_shares = {name: share(warm, name) for name, path in pages if path and name != "/healthz"}
+    lowest = min(
+        ((value, name) for name, value in warm_shares.items() if value is not None),
+        default=(None, None),
+    )
+    passed = lowest[0] is not None and all(
+        value is not None and value >= WARM_TARGET for value in warm_shares.values()
+    )
+    shown = f"lowest {lowest[0]:.2f} ({lowest[1]})" if lowest[0] is not None else "not measured"
+    lines.append(
+        f"| warm: every page and the API list | ≥ {WARM_TARGET} | {shown} | {verdict(passed)} |"
+    )
+    shown = ", ".join(f"{name} {count}" for name, (_status, count) in queries.items())
+    lines.append(f"| queries per page | constant, as asserted | {shown} | asserted in the tests |")
+    rss = [value for _rows, values in modes.values() for value in values]
+    most = max(rss, default=0)
+    lines.append(
+        f"| worker memory | < {MEMORY_TARGET_MB} MB | at most {most:.0f} MB | "
+        f"{verdict(rss and most < MEMORY_TARGET_MB)} |"
+    )
+    data = cold.get("open data")
+    if data and data["first_byte"] is not None:
+        passed = data["first_byte"] < 100 and data["whole"] < 3000 and data["valid"]
+        shown = (
+            f"first byte {data['first_byte']:.0f} ms, whole {data['whole']:.0f} ms, "
+            f"{data['size'] / 1e6:.1f} MB, {'a valid zip' if data['valid'] else 'not a valid zip'}"
+        )
+    else:
+        passed, shown = False, "failed: " + (data["error"] if data else "not measured")
+    lines.append(
+        "| open-data zip | first byte < 100 ms, whole < 3 s, a valid zip | "
+        f"{shown} | {verdict(passed)} |"
+    )
+    files = cold.get("sitemaps") or []
+    passed = bool(files) and all(
+        urls <= SITEMAP_URL_LIMIT and whole is not None and whole < 1000
+        for _path, urls, whole in files
+    )
+    shown = "; ".join(
+        f"`{path}` {urls:,} URLs in {whole:.0f} ms" if whole is not None else f"`{path}` failed"
+        for path, urls, whole in files
+    )
+    lines.append(
+        f"| each sitemap file | ≤ {SITEMAP_URL_LIMIT:,} URLs, cold < 1 s | {shown} | "
+        f"{verdict(passed)} |"
+    )
+    return lines
 
 
 def table(pages, modes, queries):
@@ -399,6 +568,8 @@ def main():
         say(f"{name:<34} {path or '(no such page yet)'}")
     queries = count_queries(pages)
     explains = explain_list_queries()
+    search_path = dict(pages)["search"]
+    search_plans = explain_search(search_path)
     from django.db import connection
 
     data = {}
@@ -439,7 +610,7 @@ def main():
         f"{platform.system()} {platform.release()}",
         f"- Stack: Python {platform.python_version()}, Django {django.get_version()}, "
         f"PostgreSQL {data['postgresql']}, gunicorn 2 sync workers, debug off, "
-        f"cache {'Redis' if os.environ.get('REDIS_URL') else 'local memory'}",
+        f"cache Redis ({REDIS_URL}, emptied before each mode)",
         f"- Data: {data['contributions']:,} contributions ({data['published']:,} published), "
         f"{data['organizations']:,} organizations, {data['hearings']:,} hearings",
         f"- wrk: {CONNECTIONS} connections, 2 threads, {SECONDS} s per page after a 1 s warm-up; "
@@ -448,6 +619,10 @@ def main():
         "costs none)",
         "",
         *table(pages, modes, queries),
+        "",
+        "## The issue's targets",
+        "",
+        *targets(pages, modes, queries),
         "",
         "## The contribution list's queries (`?category=civil_society`), EXPLAIN ANALYZE",
         "",
@@ -461,6 +636,9 @@ def main():
     for page in (1, DEEP_PAGE):
         total = sum(e for p, _k, e, _pl in explains if p == page)
         lines.append(f"| {page} | together | {total:.2f} | |")
+    lines += ["", f"## The search's queries (`{search_path}`), EXPLAIN ANALYZE", ""]
+    for plan in search_plans:
+        lines += ["```", plan, "```", ""]
     lines += ["", "## gunicorn workers after the run (RSS)", ""]
     for mode, (_rows, rss) in modes.items():
         shown = ", ".join(f"{value:.0f} MB" for value in rss) or "not measured"

@@ -4,9 +4,6 @@ Values that match nothing give an empty list, never an error page: an unknown he
 category that does not exist is a question whose answer is "none"."""
 
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import (
@@ -17,8 +14,9 @@ from consultations.enums import (
     UNLanguage,
 )
 from consultations.models import Contribution, Hearing, Process, Registration, Segment
+from consultations.search import search_contributions
 from stakeholders.enums import Region, StakeholderCategory
-from stakeholders.filters import LenientChoiceFilter, SearchFilter, search_words
+from stakeholders.filters import LenientChoiceFilter, SearchFilter
 
 
 class WholeNumberFilter(django_filters.CharFilter):
@@ -121,19 +119,3 @@ class RegistrationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Registration
         fields = ["hearing", "status", "category", "q"]
-
-
-def search_contributions(queryset, value):
-    """Full-text search on PostgreSQL, through the GIN index of migration 0003 (same vector);
-    on SQLite, every word must appear in the title or the text."""
-    words = search_words(value)
-    if not words:
-        return queryset
-    if connection.vendor == "postgresql":
-        vector = SearchVector("title", "body", config="simple")
-        return queryset.annotate(search=vector).filter(
-            search=SearchQuery(words, config="simple", search_type="websearch")
-        )
-    for word in words.split():
-        queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word))
-    return queryset

@@ -5,6 +5,7 @@ Anonymous pages touch neither the session nor the CSRF token, so they set no coo
 `Vary: Cookie`; each carries an ETag of its content (a staff edit changes the content, so it shows
 at once) and answers a matching `If-None-Match` with 304."""
 
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,6 +15,9 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,10 +38,17 @@ from consultations.models import (
     SegmentTranslation,
     SubDiscussionTranslation,
 )
-from consultations.rules import Window
+from consultations.rules import Window, credit_of
+from consultations.search import CappedPaginator
 from consultations.statistics import who_was_heard
-from consultations.views_support import public_page, query_without_page, select_field
+from consultations.views_support import (
+    link_maker,
+    public_page,
+    query_without_page,
+    select_field,
+)
 from stakeholders.enums import Region, StakeholderCategory
+from stakeholders.filters import search_words
 
 PAGE_SIZE = 25
 HOME_CURRENT = 20
@@ -57,8 +68,8 @@ def home(request):
     """Hearings to come or open for submissions, then the latest past ones: a page of the same
     size and cost however many hearings accumulate (the list pages hold them all)."""
     hearings = Hearing.objects.for_cards()
-    current = with_windows(hearings.current()[: HOME_CURRENT + 1])
-    past = list(hearings.past().exclude(pk__in=[h.pk for h in current])[: HOME_PAST + 1])
+    current = hearing_cards(hearings.current()[: HOME_CURRENT + 1], windows=True)
+    past = hearing_cards(hearings.past().exclude(pk__in=[h.pk for h in current])[: HOME_PAST + 1])
     return render(
         request,
         "consultations/home.html",
@@ -107,10 +118,24 @@ def windows_of(hearing):
     ]
 
 
-def with_windows(hearings):
+def hearing_cards(hearings, windows=False):
+    """Hearings as their cards show them (hearing_list.html), with the links and the date made
+    once per page rather than per card in the template; with their `windows` on request."""
+    hearing_link = link_maker("consultations:hearing")
+    outcomes_link = link_maker("consultations:outcomes")
+    process_link = link_maker("consultations:process")
+    day_label = functools.cache(lambda day: date_format(day, "DATE_FORMAT"))
     hearings = list(hearings)
     for hearing in hearings:
-        hearing.windows = windows_of(hearing)
+        hearing.url = hearing_link(hearing.slug)
+        outcome = getattr(hearing, "outcome", None)  # cards list published hearings only
+        hearing.outcomes_url = (
+            outcomes_link(hearing.slug) if outcome and outcome.is_published else None
+        )
+        hearing.date_label = day_label(hearing.date)
+        hearing.process_url = process_link(hearing.process.code)
+        if windows:
+            hearing.windows = windows_of(hearing)
     return hearings
 
 
@@ -131,6 +156,7 @@ def hearing_list(request):
         "consultations/hearing_index.html",
         {
             "page": page,
+            "hearings": hearing_cards(page.object_list),
             "query": query_without_page(request),
             "fields": [
                 select_field(
@@ -164,9 +190,30 @@ def programme_queryset(request, language):
     )
 
 
+def with_programme_links(hearing):
+    """The programme's links to people, organizations and cited contributions, each made
+    from a pattern reversed once per page rather than by `{% url %}` per row."""
+    person = link_maker("consultations:person")
+    organization = link_maker("consultations:organization")
+    contribution = link_maker("consultations:contribution")
+    for segment in hearing.segments.all():
+        for place in (segment, *segment.sub_discussions.all()):
+            for role in place.participations.all():
+                role.person_url = person(role.person.slug)
+                role.organization_url = role.organization and organization(role.organization.slug)
+            for intervention in place.interventions.all():
+                intervention.organization_url = organization(intervention.organization.slug)
+        for message in segment.key_messages.all():
+            for cited in getattr(message, "cited", ()):
+                cited.url = contribution(cited.reference)
+    return hearing
+
+
 @public_page
 def hearing_detail(request, slug):
-    hearing = hearing_for(request, slug, programme_queryset(request, get_language()))
+    hearing = with_programme_links(
+        hearing_for(request, slug, programme_queryset(request, get_language()))
+    )
     return render(
         request,
         "consultations/hearing_detail.html",
@@ -204,6 +251,7 @@ def outcome_context(request, slug):
     hearing = hearing_for(request, slug, programme_queryset(request, language))
     if not outcome_texts_shown(request, hearing):
         raise Http404("The outcome of this hearing is not published.")
+    with_programme_links(hearing)
     return {
         "hearing": hearing,
         "outcome": hearing.outcome if hasattr(hearing, "outcome") else None,
@@ -239,10 +287,60 @@ def valid_results(filterset):
     return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
+@dataclass
+class ContributionCard:
+    """One row of the contribution list with its link, credit, labels and date made ready, so
+    the template only prints them."""
+
+    contribution: Contribution
+    url: str
+    author: str
+    category: str
+    published_iso: str
+    published_label: str
+
+
+def author_markup(credit, anonymous_label):
+    """The markup of consultations/author.html (without a link), built in Python for a list."""
+    if credit.anonymous:
+        inner = anonymous_label
+    else:
+        shown = [(text,) for text in (credit.name, credit.organization_name) if text]
+        inner = format_html_join(", ", '<span dir="auto">{}</span>', shown)
+    return format_html('<span class="author">{}</span>', inner)
+
+
+def contribution_cards(contributions):
+    """The list's rows, each link reversed, label looked up and date formatted once per page."""
+    link = link_maker("consultations:contribution")
+    categories = dict(StakeholderCategory.choices)
+    anonymous = _("Anonymous")
+
+    # Rows share few days: each day's label is formatted once.
+    day_label = functools.cache(lambda day: date_format(day, "DATE_FORMAT"))
+    cards = []
+    for contribution in contributions:
+        published = timezone.localtime(contribution.published_at)
+        cards.append(
+            ContributionCard(
+                contribution=contribution,
+                url=link(contribution.reference),
+                author=author_markup(credit_of(contribution), anonymous),
+                category=categories.get(contribution.category, contribution.category),
+                published_iso=published.isoformat(),
+                published_label=day_label(published.date()),
+            )
+        )
+    return cards
+
+
 @public_page
 def contribution_list(request):
     filterset = ContributionFilterSet(request.GET, queryset=Contribution.objects.for_list())
-    page = Paginator(valid_results(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
+    search = request.GET.get("q", "")
+    # A search counts its matches only up to a cap (consultations/search.py).
+    paginator = CappedPaginator if search_words(search) else Paginator
+    page = paginator(valid_results(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
     hearings = Hearing.objects.published().only("title", "slug", "date").order_by("-date", "title")
     fields = [
         select_field(
@@ -281,9 +379,11 @@ def contribution_list(request):
         "consultations/contribution_list.html",
         {
             "page": page,
+            "cards": contribution_cards(page.object_list),
             "query": query_without_page(request),
             "fields": fields,
-            "search": request.GET.get("q", ""),
+            "search": search,
+            "result_cap": number_format(CappedPaginator.cap, force_grouping=True),
         },
     )
 

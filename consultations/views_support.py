@@ -1,6 +1,9 @@
 """What every public view shares: how a page is served and how its list filters are drawn."""
 
+from urllib.parse import quote
+
 from django.db import transaction
+from django.urls import reverse
 from django.views.decorators.http import conditional_page, require_safe
 
 
@@ -26,3 +29,11 @@ def query_without_page(request):
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def link_maker(name):
+    """A function giving the URL of `name` for one argument, reversed once: a list page links
+    each of its rows without running the URL resolver per row."""
+    slot = "0slot0"
+    pattern = reverse(name, args=[slot])
+    return lambda value: pattern.replace(slot, quote(str(value), safe=""))
