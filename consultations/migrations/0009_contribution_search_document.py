@@ -44,7 +44,7 @@ def run_on_postgresql(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0006_publication_services_outcome_history"),
+        ("consultations", "0008_campaign_similarity"),
     ]
 
     operations = [
