@@ -9,10 +9,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
+from consultations.identity import SITE_NAME
 from consultations.models import Hearing
 from consultations.notifications import site_url
 
@@ -59,7 +59,7 @@ def hearing_event(hearing, stamp):
 
 def calendar_response(hearings, name, filename):
     calendar = Calendar()
-    calendar.add("prodid", "-//United Nations consultation hearings//EN")
+    calendar.add("prodid", "-//UN multi-stakeholder hearings//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
@@ -75,7 +75,7 @@ def calendar_response(hearings, name, filename):
 def hearings_calendar(request):
     """Every published hearing, for a calendar subscription."""
     hearings = Hearing.objects.published().only(*FEED_FIELDS).order_by("date", "title")
-    return calendar_response(hearings, _("UN consultation hearings"), "hearings.ics")
+    return calendar_response(hearings, str(SITE_NAME), "hearings.ics")
 
 
 @require_safe

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.enums import EmailState
+from consultations.identity import SITE_NAME
 from consultations.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def withhold_status_links(body):
 
 def render_email(template, language, context):
     """Subject, plain text and HTML of `consultations/email/<template>.*`, in `language`."""
-    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    context = {"site_url": settings.SITE_URL.rstrip("/"), "site_name": SITE_NAME, **context}
     with translation.override(language):
         subject = render_to_string(f"consultations/email/{template}_subject.txt", context)
         text = render_to_string(f"consultations/email/{template}.txt", context)

@@ -327,7 +327,7 @@ def contribution_cards(contributions):
                 url=link(contribution.reference),
                 author=author_markup(credit_of(contribution), anonymous),
                 category=categories.get(contribution.category, contribution.category),
-                published_iso=published.isoformat(),
+                published_iso=published.replace(microsecond=0).isoformat(),
                 published_label=day_label(published.date()),
             )
         )

@@ -4,12 +4,18 @@ request's Host header) and the query string of a list page with one parameter ch
 from django import template
 from django.conf import settings
 
-from consultations.enums import UNLanguage
+from consultations.enums import SegmentKind, UNLanguage
+from consultations.identity import SITE_NAME
 from consultations.rules import credit_of
 
 RIGHT_TO_LEFT = {UNLanguage.ARABIC}
 
 register = template.Library()
+
+
+@register.simple_tag
+def site_name():
+    return SITE_NAME
 
 
 @register.simple_tag
@@ -33,3 +39,14 @@ def author(contribution, link=False):
 def text_direction(language, fallback="auto"):
     """`rtl` for a text in a right-to-left language (Arabic), else `fallback`."""
     return "rtl" if language in RIGHT_TO_LEFT else fallback
+
+
+@register.simple_tag
+def numbered_programme(hearing):
+    """The hearing's segments in programme order, each panel carrying its number among the
+    panels (`panel_number`, "Panel 2"), as the secretariat's programmes name them."""
+    segments = list(hearing.segments.all())
+    panels = [segment for segment in segments if segment.kind == SegmentKind.PANEL]
+    for number, panel in enumerate(panels, start=1):
+        panel.panel_number = number
+    return segments

@@ -453,8 +453,8 @@ def test_dashboard_lists_upcoming_and_open_hearings_with_their_work(
     client.force_login(editor)
     page = client.get(reverse("admin:index"))
     content = page.content.decode()
-    assert "<title>Secretariat dashboard | Consultation hearings</title>" in content
-    assert "Consultation hearings: back office" in content
+    assert "<title>Secretariat dashboard | UN multi-stakeholder hearings</title>" in content
+    assert "UN multi-stakeholder hearings: back office" in content
     assert "Coming hearing" in content
     assert "Long past hearing" not in content
     row = content[

@@ -80,7 +80,8 @@ def test_outcome_pdf_has_a_title_block_a_running_header_and_a_footer(client, see
     # The running header names the hearing on every page but the first.
     assert [flowing(header) for header in headers] == ["", *[TITLE] * (count - 1)]
     assert [flowing(footer) for footer in footers] == [
-        f"{address} Printed on {printed} page {number} of {count}" for number in range(1, count + 1)
+        f"{address} UN multi-stakeholder hearings · Printed on {printed} page {number} of {count}"
+        for number in range(1, count + 1)
     ]
     assert f"page 1 of {count}" in flowing(pages[0])
 

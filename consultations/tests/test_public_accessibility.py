@@ -9,6 +9,7 @@ from django.utils import timezone
 from consultations.enums import ContributionStatus
 from consultations.models import Hearing
 from consultations.tests.factories import ContributionFactory
+from consultations.tests.forms_support import open_hearing
 
 SEED = "/hearings/gcm-second-multi-stakeholder-hearing-2017/"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -26,6 +27,7 @@ def site(live_server):
         status=ContributionStatus.PUBLISHED,
         published_at=timezone.now(),
     )
+    open_hearing(slug="open-hearing")
     return live_server.url, contribution.get_absolute_url()
 
 
@@ -58,10 +60,20 @@ def test_no_serious_accessibility_violation_on_any_public_page(site, browser, la
         "/stakeholders/iom/",
         "/people/colin-rajah/",
         "/no-such-page/",
+        "/hearings/open-hearing/register/",
+        "/hearings/open-hearing/contribute/",
     ]:
         page.goto(url + path)
         violations = serious_violations(page)
         if violations:
             found[path] = violations
+    # A form sent back with errors, its summary focused.
+    page.goto(url + "/hearings/open-hearing/register/")
+    page.locator("form.public-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    violations = serious_violations(page)
+    if violations:
+        found["registration form with errors"] = violations
     context.close()
     assert found == {}

@@ -267,12 +267,24 @@ def test_outcomes_offer_every_stored_language_and_mark_status(client):
     page = client.get(url).content.decode()
     assert '<a href="?language=ar" hreflang="ar">Arabic</a>' in page
     assert '<a href="?language=en" hreflang="en" aria-current="true">English</a>' in page
-    assert '<p class="translation-note">Original</p>' in page
+    # The language is said once, above the texts, rather than "Original" above each of them.
+    assert page.count('<p class="text-language">Texts in English</p>') == 1
+    assert "translation-note" not in page
     arabic = client.get(url + "?language=ar").content.decode()
     assert '<h3 lang="ar" dir="rtl">وجهات نظر إقليمية</h3>' in arabic
-    assert '<p class="translation-note">Verified translation</p>' in arabic
+    assert arabic.count('<p class="text-language">Texts in Arabic</p>') == 1
+    assert '<p class="translation-note" lang="en">Verified translation</p>' in arabic
     # An unknown language falls back to the interface language.
     assert client.get(url + "?language=xx").status_code == 200
+
+
+def test_outcomes_in_one_language_do_not_name_it(client):
+    segment = SegmentFactory(title="Regional perspectives", summary="Original summary.")
+    Outcome.objects.create(hearing=segment.hearing, title="Summary", status=OutcomeStatus.PUBLISHED)
+    page = client.get(reverse("consultations:outcomes", args=[segment.hearing.slug]))
+    assert "Original summary." in page.content.decode()
+    assert "text-language" not in page.content.decode()
+    assert "translation-note" not in page.content.decode()
 
 
 # Contributions -----------------------------------------------------------------------------------

@@ -70,7 +70,8 @@ def test_seed_hearing_page_shows_every_panel_with_its_people(client):
         "Regional perspectives on migration",
         "Moderator",
         "Panellists",
-        'Mr. Ilias Chatzis</a>, <span class="affiliation">Chief of Human Trafficking and '
+        'Mr. Ilias Chatzis</a><span class="name-separator">, </span><span class="affiliation">Chief '
+        "of Human Trafficking and "
         "Migrant Smuggling Section, ",
         "United Nations Office on Drugs &amp; Crime",
         "Ms. Milka Isinta",
