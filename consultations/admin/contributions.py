@@ -129,11 +129,12 @@ class ContributionAdmin(
         "reference",
         "title",
         "status_shown",
-        "hearing",
         "organization",
         "category",
         "campaign",
         "submitted_at",
+        # Last: a hearing's title is long, and the columns decided on come first.
+        "hearing",
     ]
     list_filter = [ModerationFilter, CampaignFilter, "category", "language", "hearing"]
     list_select_related = ["hearing", "organization"]

@@ -118,11 +118,13 @@ class DecisionForm(forms.Form):
 
 class Decision:
     """A decision as the confirmation page asks it: its title, the sentence above the records,
-    the button, whether a reason is required, and `make(request, queryset, reason)`."""
+    the button, whether a reason is required, and `make(request, queryset, reason)`; `name`
+    labels it on the record's page (the button's words by default)."""
 
-    def __init__(self, title, question, button, make, reason_required=False):
+    def __init__(self, title, question, button, make, reason_required=False, name=None):
         self.title, self.question, self.button = title, question, button
         self.make, self.reason_required = make, reason_required
+        self.name = name or button
 
 
 class DecisionsMixin:
@@ -218,7 +220,7 @@ class DecisionsMixin:
         return [
             {
                 "action": action,
-                "label": self.decisions()[action].button,
+                "label": self.decisions()[action].name,
                 "url": confirmation_url(self, action, [record], back=here),
             }
             for action, status in self.record_decisions

@@ -231,11 +231,12 @@ class RegistrationAdmin(
         "reference",
         "organization_typed_or_matched",
         "category",
-        "hearing",
         "over_cap",
         "letter_missing",
         "waitlist_position",
         "created_at",
+        # Last: a hearing's title is long, and the columns decided on come first.
+        "hearing",
     ]
     # The order decisions are taken in, and the waiting list promoted in: oldest first.
     ordering = ["created_at", "pk"]
@@ -581,6 +582,7 @@ class RegistrationAdmin(
                     "%(count)d registration cancelled.",
                     "%(count)d registrations cancelled.",
                 ),
+                name=_("Cancel"),
             ),
         }
 

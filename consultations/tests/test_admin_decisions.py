@@ -349,7 +349,7 @@ def test_editor_decides_from_the_record_and_moves_to_the_next_in_queue(client, e
         "Approve",
         "Put on the waiting list",
         "Reject",
-        "Yes, cancel them",
+        "Cancel",
     ]
     assert page.context["next_in_queue"] == reverse(
         "admin:consultations_registration_change", args=[second.pk]

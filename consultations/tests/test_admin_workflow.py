@@ -203,9 +203,9 @@ def test_editor_decides_registrations_with_emails_and_limits(
     rows = {r.pk: r for r in listed.context["cl"].result_list}
     admin = listed.context["cl"].model_admin
     assert [admin.over_cap(rows[r.pk]) for r in [first, second, others[2]]] == [
-        False,
-        True,
-        False,
+        "",
+        '<span class="warning-badge">Migrant Voices 1/1</span>',
+        "",
     ]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -236,8 +236,8 @@ def test_letter_missing_is_flagged_and_the_letter_is_for_staff_only(client, edit
     admin = listed.context["cl"].model_admin
     rows = {r.pk: r for r in listed.context["cl"].result_list}
     assert (admin.letter_missing(rows[without.pk]), admin.letter_missing(rows[with_letter.pk])) == (
-        True,
-        False,
+        '<span class="warning-badge">letter missing</span>',
+        "",
     )
     url = reverse("admin:consultations_registration_letter", args=[with_letter.pk])
     change = client.get(reverse("admin:consultations_registration_change", args=[with_letter.pk]))
