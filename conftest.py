@@ -54,6 +54,13 @@ def no_page_cache(request, settings):
             cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def decision_emails_at_once(settings):
+    """Decision emails go at once, as with `DJANGO_DECISION_EMAIL_DELAY=0`, so tests of what
+    an email says need not wait; test_decision_emails.py sets the delay and tests holding."""
+    settings.DECISION_EMAIL_DELAY_MINUTES = 0
+
+
 @pytest.fixture(scope="session", autouse=True)
 def plain_http():
     """The test client and live server speak plain HTTP; production redirects to HTTPS, which

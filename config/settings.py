@@ -291,6 +291,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Decision emails wait this many minutes before they go (or until staff send them), so that a
+# decision taken back meanwhile never reaches the person; 0 sends them at once.
+DECISION_EMAIL_DELAY_MINUTES = envint("DJANGO_DECISION_EMAIL_DELAY", 10)
+
 # Privacy: registrations are deleted this many days after their hearing (purge_registrations).
 REGISTRATION_RETENTION_DAYS = envint("DJANGO_REGISTRATION_RETENTION_DAYS", 365)
 

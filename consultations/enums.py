@@ -173,9 +173,13 @@ class PublicationConsent(models.TextChoices):
 
 
 class EmailState(models.TextChoices):
-    """Where an outgoing email stands: waiting to go (or to be tried again), sent, or failed
-    after `OutgoingEmail.MAX_ATTEMPTS` refusals of the mail server, and no longer tried."""
+    """Where an outgoing email stands: held (a decision email, for the decision to be taken back
+    meanwhile), waiting to go (or to be tried again), sent, failed after
+    `OutgoingEmail.MAX_ATTEMPTS` refusals of the mail server and no longer tried, or cancelled
+    because its decision was taken back before it went."""
 
+    HELD = "held", _("Held")
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")

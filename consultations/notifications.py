@@ -6,6 +6,7 @@ what the mail server refuses stays queued for `manage.py send_pending_emails`, u
 
 import logging
 import re
+from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
@@ -56,15 +57,35 @@ def render_email(template, language, context):
     return " ".join(subject.split())[:300], text, html
 
 
-def queue_email(template, to, language, context):
-    """Write the email now, in the caller's transaction, and send it after commit."""
+def queue_email(template, to, language, context, decision=None, hold=False):
+    """Write the email now, in the caller's transaction, and send it after commit. An email
+    telling of a `decision` (its StatusChange) made by staff is held (`hold`) for
+    `DECISION_EMAIL_DELAY_MINUTES` instead, so that taking the decision back meanwhile cancels
+    it; `send_pending_emails`, or staff's "send now", sends it once the delay is over."""
     subject, text, html = render_email(template, language, context)
-    email = OutgoingEmail.objects.create(to=to, subject=subject, text=text, html=html)
-    # Robust: the record is committed by then, so a failure while sending (even the database
-    # going away) is logged and the email stays queued for send_pending_emails; it must never
-    # turn the committed submission into an error page.
-    transaction.on_commit(lambda: deliver(email.pk), robust=True)
+    delay = settings.DECISION_EMAIL_DELAY_MINUTES if hold else 0
+    email = OutgoingEmail.objects.create(
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        status_change=decision,
+        held_until=timezone.now() + timedelta(minutes=delay) if delay else None,
+    )
+    if not delay:
+        # Robust: the record is committed by then, so a failure while sending (even the
+        # database going away) is logged and the email stays queued for send_pending_emails; it
+        # must never turn the committed submission into an error page.
+        transaction.on_commit(lambda: deliver(email.pk), robust=True)
     return email
+
+
+def send_now(emails):
+    """Release held emails (a queryset) and send them: staff's "send now". Returns how many
+    went."""
+    pks = list(emails.held().values_list("pk", flat=True))
+    OutgoingEmail.objects.filter(pk__in=pks).held().update(held_until=timezone.now())
+    return sum(deliver(pk) is True for pk in pks)
 
 
 def deliver(pk):

@@ -256,13 +256,28 @@ class SubDiscussionQuerySet(models.QuerySet):
 
 
 class OutgoingEmailQuerySet(models.QuerySet):
+    def unsent(self):
+        """Neither sent nor cancelled: what taking a decision back may still cancel."""
+        return self.filter(sent_at__isnull=True, cancelled_at__isnull=True)
+
     def to_send(self):
-        """Not sent yet, and not failed for good: what a sender may try (again)."""
-        return self.filter(sent_at__isnull=True, attempts__lt=self.model.MAX_ATTEMPTS)
+        """Not sent yet, not cancelled, no longer held and not failed for good: what a sender
+        may try (again)."""
+        return self.unsent().filter(
+            Q(held_until__isnull=True) | Q(held_until__lte=timezone.now()),
+            attempts__lt=self.model.MAX_ATTEMPTS,
+        )
+
+    def held(self):
+        """Decision emails still within their delay (`DJANGO_DECISION_EMAIL_DELAY`)."""
+        return self.unsent().filter(held_until__gt=timezone.now())
 
     def failed(self):
         """Refused by the mail server `MAX_ATTEMPTS` times: no longer tried, shown as failed."""
-        return self.filter(sent_at__isnull=True, attempts__gte=self.model.MAX_ATTEMPTS)
+        return self.unsent().filter(attempts__gte=self.model.MAX_ATTEMPTS)
+
+    def cancelled(self):
+        return self.filter(cancelled_at__isnull=False)
 
     def sent(self):
         return self.filter(sent_at__isnull=False)

@@ -33,6 +33,7 @@ from consultations.models import (
     Contribution,
     Hearing,
     Outcome,
+    OutgoingEmail,
     Registration,
     StatusChange,
 )
@@ -83,6 +84,23 @@ def log_move(record, previous, new, by=None, reason="", through_status_link=Fals
     )
 
 
+def cancel_unsent_decision_emails(record):
+    """Cancel the emails about `record`'s earlier moves that have not gone yet: a decision
+    taken back within the delay never reaches the person. Returns whether the last email the
+    person did get told of a decision, which a move back then explains."""
+    about_record = OutgoingEmail.objects.filter(
+        **{f"status_change__{type(record)._meta.model_name}": record}
+    )
+    about_record.unsent().update(cancelled_at=timezone.now())
+    last_sent = about_record.sent().select_related("status_change").order_by("-sent_at", "-pk")
+    last_sent = last_sent.first()
+    return last_sent is not None and last_sent.status_change.new_status not in TAKEN_BACK
+
+
+# The moves back that take a decision back, so that its email is cancelled or explained.
+TAKEN_BACK = {RegistrationStatus.PENDING, ContributionStatus.UNDER_REVIEW}
+
+
 def approved_registrations(hearing):
     return Registration.objects.filter(hearing=hearing, status=RegistrationStatus.APPROVED)
 
@@ -101,22 +119,27 @@ def check_seat_available(registration):
 
 def check_organization_cap(registration):
     """Per the hearing's accreditation rule for the registration's category, an organization has
-    at most so many approved representatives."""
+    at most so many approved representatives, whether they are matched to the register or typed
+    its name by hand (`Registration.same_organization`)."""
     rule = AccreditationRule.objects.filter(
         hearing_id=registration.hearing_id, category=registration.category
     ).first()
-    if rule is None or rule.max_per_organization is None or registration.organization_id is None:
+    if rule is None or rule.max_per_organization is None:
         return
-    approved = approved_registrations(registration.hearing_id).filter(
-        organization_id=registration.organization_id
+    if not registration.organization_id and not registration.organization_name.strip():
+        return
+    approved = approved_registrations(registration.hearing_id).select_related("organization")
+    count = sum(
+        registration.same_organization(other)
+        for other in approved.only("organization_id", "organization_name", "organization__name")
     )
-    if approved.count() >= rule.max_per_organization:
+    if count >= rule.max_per_organization:
         raise TransitionRefused(
             _(
                 "%(organization)s already has %(count)s approved representatives, the most this "
                 "hearing accredits for one organization of its category."
             )
-            % {"organization": registration.organization, "count": rule.max_per_organization},
+            % {"organization": registration.organization_shown, "count": count},
             code="organization_cap_reached",
         )
 
@@ -125,7 +148,7 @@ def check_letter(registration):
     rule = AccreditationRule.objects.filter(
         hearing_id=registration.hearing_id, category=registration.category
     ).first()
-    if rule is not None and rule.letter_required and not registration.nomination_letter:
+    if rule is not None and rule.letter_required and not registration.has_letter:
         raise TransitionRefused(
             _("This hearing requires a nomination letter for %(category)s registrations.")
             % {"category": registration.get_category_display()},
@@ -158,18 +181,38 @@ def decide_registration(registration, new_status, by=None, reason="", through_st
     if through_status_link:
         credit_the_link(locked, _("Through the registrant's status link"))
     locked.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
-    log_move(
+    change = log_move(
         locked, previous, new_status, by=by, reason=reason, through_status_link=through_status_link
     )
-    if new_status != RegistrationStatus.PENDING:
+    told_of_a_decision = cancel_unsent_decision_emails(locked)
+    if new_status != RegistrationStatus.PENDING or told_of_a_decision:
         queue_email(
-            "registration_decision",
+            "registration_decision"
+            if new_status != RegistrationStatus.PENDING
+            else "registration_taken_back",
             to=locked.email,
             language=locked.language,
             context={"registration": locked, "reason": reason},
+            decision=change,
+            hold=by is not None,
         )
     registration.refresh_from_db()
     return registration
+
+
+@transaction.atomic
+def match_to_organization(registrations, organization, by):
+    """Match registrations whose organization was typed by hand to its entry in the register:
+    the typed name is cleared, and each record's history names the staff member. Returns how
+    many were matched."""
+    locked = Registration.objects.select_for_update().filter(pk__in=[r.pk for r in registrations])
+    count = 0
+    for registration in locked.order_by("pk"):
+        registration.organization, registration.organization_name = organization, ""
+        registration._history_user = by
+        registration.save(update_fields=["organization", "organization_name", "updated_at"])
+        count += 1
+    return count
 
 
 def promote_from_waitlist(hearing, by):
@@ -209,15 +252,20 @@ def moderate_contribution(contribution, new_status, by=None, reason="", through_
     locked.save(
         update_fields=["status", "moderated_at", "moderated_by", "published_at", "updated_at"]
     )
-    log_move(
+    change = log_move(
         locked, previous, new_status, by=by, reason=reason, through_status_link=through_status_link
     )
-    if new_status in {ContributionStatus.PUBLISHED, ContributionStatus.REJECTED}:
+    told_of_a_decision = cancel_unsent_decision_emails(locked)
+    decided = new_status in {ContributionStatus.PUBLISHED, ContributionStatus.REJECTED}
+    taken_back = new_status == ContributionStatus.UNDER_REVIEW and told_of_a_decision
+    if decided or taken_back:
         queue_email(
-            "contribution_decision",
+            "contribution_decision" if decided else "contribution_taken_back",
             to=locked.author_email,
             language=locked.correspondence_language,
             context={"contribution": locked, "reason": reason},
+            decision=change,
+            hold=by is not None,
         )
     contribution.refresh_from_db()
     return contribution

@@ -1,11 +1,13 @@
 """The activity log and the email queue: read only, since only the services write them."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from consultations.admin.decisions import SuperuserDeletesMixin
 from consultations.enums import EmailState
 from consultations.models import OutgoingEmail, StatusChange
-from consultations.notifications import withhold_status_links
+from consultations.notifications import send_now, withhold_status_links
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -20,7 +22,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyAdmin):
+class StatusChangeAdmin(SuperuserDeletesMixin, ReadOnlyAdmin):
     list_display = ["changed_at", "record", "previous_status", "new_status", "made_by"]
     list_filter = ["new_status", "through_status_link"]
     list_select_related = [
@@ -67,6 +69,10 @@ class EmailStateFilter(admin.SimpleListFilter):
         return EmailState.choices
 
     def queryset(self, request, queryset):
+        if self.value() == EmailState.HELD:
+            return queryset.held()
+        if self.value() == EmailState.CANCELLED:
+            return queryset.cancelled()
         if self.value() == EmailState.PENDING:
             return queryset.to_send()
         if self.value() == EmailState.SENT:
@@ -82,8 +88,18 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
     shown with their status links withheld, and cannot be filtered on, which would read a token
     out of the list one character at a time."""
 
-    list_display = ["created_at", "to", "subject", "state", "sent_at", "attempts", "last_error"]
+    list_display = [
+        "created_at",
+        "to",
+        "subject",
+        "state",
+        "held_until",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
     list_filter = [EmailStateFilter]
+    actions = ["send_now"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     fields = [
@@ -91,6 +107,8 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
         "subject",
         "created_at",
         "state",
+        "held_until",
+        "cancelled_at",
         "sent_at",
         "attempts",
         "last_error",
@@ -98,6 +116,18 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
         "html_as_shown",
     ]
     readonly_fields = fields
+
+    def has_send_permission(self, request):
+        return request.user.has_perm("consultations.change_outgoingemail")
+
+    @admin.action(description=_("Send the held emails now"), permissions=["send"])
+    def send_now(self, request, queryset):
+        sent = send_now(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d email sent.", "%(count)d emails sent.", sent) % {"count": sent},
+            messages.SUCCESS,
+        )
 
     def lookup_allowed(self, lookup, value, request):
         if lookup.split("__")[0] in {"text", "html"}:

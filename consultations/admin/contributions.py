@@ -2,14 +2,11 @@
 as groups; every decision goes through `moderate_contribution` or `moderate_campaign`. A
 contribution entered here on its author's behalf goes through `submit_contribution`."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -18,14 +15,18 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from consultations.admin.decisions import (
     AddedThroughServiceMixin,
+    Decision,
+    DecisionsMixin,
     ExportActionsMixin,
+    SuperuserDeletesMixin,
     apply_to_each,
     counted,
     refusal_sentence,
+    status_badge,
 )
 from consultations.admin.history import HistoryAdmin
 from consultations.admin.widgets import KnownAutocompleteMixin
-from consultations.enums import ContributionStatus
+from consultations.enums import CONTRIBUTION_MOVES, ContributionStatus
 from consultations.models import Contribution
 from consultations.notifications import site_url
 from consultations.services import moderate_campaign, moderate_contribution, submit_contribution
@@ -80,15 +81,6 @@ class CampaignFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason, sent to the author"),
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        max_length=20000,
-        strip=True,
-    )
-
-
 def attach_campaign_sizes(contributions):
     """Sets `campaign_size` on each contribution of a page: how many contributions of its
     campaign group (same hearing, same or nearly the same text) await review. One grouped count
@@ -112,18 +104,35 @@ def attach_campaign_sizes(contributions):
 
 @admin.register(Contribution)
 class ContributionAdmin(
-    AddedThroughServiceMixin, ExportActionsMixin, KnownAutocompleteMixin, HistoryAdmin
+    SuperuserDeletesMixin,
+    DecisionsMixin,
+    AddedThroughServiceMixin,
+    ExportActionsMixin,
+    KnownAutocompleteMixin,
+    HistoryAdmin,
 ):
     export_kind = "contributions"
+
+    class Media:
+        css = {"all": ["css/admin-decisions.css"]}
+
+    moves, status_enum = CONTRIBUTION_MOVES, ContributionStatus
+    queue_order = ["submitted_at", "pk"]
+    record_decisions = [
+        ("publish", ContributionStatus.PUBLISHED),
+        ("reject_with_reason", ContributionStatus.REJECTED),
+        ("return_to_review", ContributionStatus.UNDER_REVIEW),
+    ]
     list_display = [
         "reference",
         "title",
-        "hearing",
+        "status_shown",
         "organization",
         "category",
-        "status",
         "campaign_group",
         "submitted_at",
+        # Last: a hearing's title is long, and the columns decided on come first.
+        "hearing",
     ]
     list_filter = [ModerationFilter, CampaignFilter, "category", "language", "hearing"]
     list_select_related = ["hearing", "organization"]
@@ -149,6 +158,7 @@ class ContributionAdmin(
         "return_to_review",
         "publish_campaign",
         "reject_campaign_with_reason",
+        "send_held_emails",
         "export_csv",
         "export_xlsx",
     ]
@@ -159,6 +169,10 @@ class ContributionAdmin(
             .get_queryset(request)
             .select_related("hearing", "organization", "segment", "moderated_by")
         )
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_shown(self, contribution):
+        return status_badge(contribution)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -192,6 +206,18 @@ class ContributionAdmin(
         except NoReverseMatch:
             url = reverse("admin:consultations_contribution_attachment", args=[contribution.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download the attachment"))
+
+    def decision_buttons(self, request, contribution):
+        """ "Return to review" takes a decision back: nothing to take back while it awaits one."""
+        buttons = super().decision_buttons(request, contribution)
+        if contribution.status in ContributionStatus.awaiting_review():
+            buttons = [b for b in buttons if b["action"] != "return_to_review"]
+        return buttons
+
+    def queue(self, contribution):
+        return Contribution.objects.filter(
+            hearing_id=contribution.hearing_id, status__in=ContributionStatus.awaiting_review()
+        )
 
     def revert_disabled(self, request, obj=None):
         """A status moves through the services only, never back to an old version."""
@@ -233,6 +259,7 @@ class ContributionAdmin(
                 self.admin_site.admin_view(self.attachment_view),
                 name="consultations_contribution_attachment",
             ),
+            *self.confirm_urls(),
             *super().get_urls(),
         ]
 
@@ -259,59 +286,96 @@ class ContributionAdmin(
             done_message,
         )
 
-    @admin.action(description=gettext_lazy("Publish"), permissions=["change"])
-    def publish(self, request, queryset):
-        self.moderate(
-            request,
-            queryset,
-            ContributionStatus.PUBLISHED,
-            counted("%(count)d contribution published.", "%(count)d contributions published."),
-        )
+    def decisions(self):
+        def making(status, singular, plural):
+            return lambda request, queryset, reason: self.moderate(
+                request, queryset, status, counted(singular, plural), reason
+            )
 
-    @admin.action(description=gettext_lazy("Return to review"), permissions=["change"])
-    def return_to_review(self, request, queryset):
-        self.moderate(
-            request,
-            queryset,
-            ContributionStatus.UNDER_REVIEW,
-            counted(
-                "%(count)d contribution returned to review.",
-                "%(count)d contributions returned to review.",
-            ),
+        def whole_campaigns(status):
+            return lambda request, queryset, reason: self.decide_campaign(
+                request, queryset, status, reason
+            )
+
+        campaign_note = _(
+            "Every contribution awaiting review in the campaign groups of these contributions "
+            "will be decided with them, and each author told by email."
         )
+        return {
+            "publish": Decision(
+                _("Publish contributions"),
+                _("These contributions will be published on the public site:"),
+                _("Publish"),
+                making(
+                    ContributionStatus.PUBLISHED,
+                    "%(count)d contribution published.",
+                    "%(count)d contributions published.",
+                ),
+            ),
+            "reject_with_reason": Decision(
+                _("Reject with a reason"),
+                _("These contributions will be rejected, and each author receives the reason:"),
+                _("Reject"),
+                making(
+                    ContributionStatus.REJECTED,
+                    "%(count)d contribution rejected.",
+                    "%(count)d contributions rejected.",
+                ),
+                reason_required=True,
+            ),
+            "return_to_review": Decision(
+                _("Return contributions to review"),
+                _(
+                    "The decision on these contributions will be taken back and they leave the "
+                    "public pages: an email not yet sent is cancelled, one already sent is "
+                    "followed by an explanation."
+                ),
+                _("Return to review"),
+                making(
+                    ContributionStatus.UNDER_REVIEW,
+                    "%(count)d contribution returned to review.",
+                    "%(count)d contributions returned to review.",
+                ),
+            ),
+            "publish_campaign": Decision(
+                _("Publish whole campaign groups"),
+                campaign_note,
+                _("Publish"),
+                whole_campaigns(ContributionStatus.PUBLISHED),
+            ),
+            "reject_campaign_with_reason": Decision(
+                _("Reject whole campaign groups with a reason"),
+                campaign_note,
+                _("Reject"),
+                whole_campaigns(ContributionStatus.REJECTED),
+                reason_required=True,
+            ),
+        }
+
+    @admin.action(description=gettext_lazy("Publish…"), permissions=["change"])
+    def publish(self, request, queryset):
+        return self.confirm(request, queryset, "publish")
+
+    @admin.action(description=gettext_lazy("Return to review…"), permissions=["change"])
+    def return_to_review(self, request, queryset):
+        return self.confirm(request, queryset, "return_to_review")
 
     @admin.action(description=gettext_lazy("Reject, with a reason…"), permissions=["change"])
     def reject_with_reason(self, request, queryset):
-        return self.ask_reason(request, queryset, "reject_with_reason", self.reject_each)
-
-    def reject_each(self, request, queryset, reason):
-        self.moderate(
-            request,
-            queryset,
-            ContributionStatus.REJECTED,
-            counted("%(count)d contribution rejected.", "%(count)d contributions rejected."),
-            reason=reason,
-        )
+        return self.confirm(request, queryset, "reject_with_reason")
 
     @admin.action(
-        description=gettext_lazy("Publish their whole campaign groups"), permissions=["change"]
+        description=gettext_lazy("Publish their whole campaign groups…"), permissions=["change"]
     )
     def publish_campaign(self, request, queryset):
-        self.decide_campaign(request, queryset, ContributionStatus.PUBLISHED, "")
+        return self.confirm(request, queryset, "publish_campaign")
 
     @admin.action(
         description=gettext_lazy("Reject their whole campaign groups, with a reason…"),
         permissions=["change"],
     )
     def reject_campaign_with_reason(self, request, queryset):
-        return self.ask_reason(
-            request,
-            queryset,
-            "reject_campaign_with_reason",
-            lambda request, queryset, reason: self.decide_campaign(
-                request, queryset, ContributionStatus.REJECTED, reason
-            ),
-        )
+        return self.confirm(request, queryset, "reject_campaign_with_reason")
 
     def decide_campaign(self, request, queryset, status, reason):
         """All or nothing: a refusal in one group leaves every group as it was."""
@@ -334,27 +398,4 @@ class ContributionAdmin(
             )
             % {"count": len(decided)},
             messages.SUCCESS,
-        )
-
-    def ask_reason(self, request, queryset, action, then):
-        """The page between choosing a rejection and making it: a reason the author will read."""
-        if "apply" in request.POST:
-            form = ReasonForm(request.POST)
-            if form.is_valid():
-                then(request, queryset, form.cleaned_data["reason"])
-                return None
-        else:
-            form = ReasonForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reject with a reason"),
-            "opts": self.opts,
-            "form": form,
-            "queryset": queryset,
-            "action": action,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "campaign": action == "reject_campaign_with_reason",
-        }
-        return TemplateResponse(
-            request, "admin/consultations/contribution/reject_reason.html", context
         )

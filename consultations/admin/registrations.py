@@ -2,30 +2,52 @@
 required nomination letter, and the actions decide through `decide_registration`. A registration
 entered here on someone's behalf goes through `submit_registration`, as the public form's do."""
 
+import re
+from collections import Counter
+from difflib import SequenceMatcher
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from consultations.admin.decisions import (
     AddedThroughServiceMixin,
+    Decision,
+    DecisionsMixin,
     ExportActionsMixin,
+    SuperuserDeletesMixin,
     apply_to_each,
     counted,
     refusal_sentence,
+    status_badge,
 )
 from consultations.admin.history import HistoryAdmin
-from consultations.enums import RegistrationStatus
+from consultations.enums import REGISTRATION_MOVES, RegistrationStatus
+from consultations.forms import checked_document
 from consultations.models import AccreditationRule, Hearing, Registration
+from consultations.models.submissions import folded
 from consultations.notifications import site_url
-from consultations.services import decide_registration, promote_from_waitlist, submit_registration
+from consultations.services import (
+    decide_registration,
+    match_to_organization,
+    promote_from_waitlist,
+    submit_registration,
+)
 from consultations.submission_views import registration_status_path
+from stakeholders.models import Organization
+
+# The end of a registration's reference, its number: "GCM-2017-R00042", "R42".
+REFERENCE = re.compile(r"(?:^|-)R0*(\d{1,9})$", re.IGNORECASE)
 
 
 def rule_value(field):
@@ -36,61 +58,222 @@ def rule_value(field):
     )
 
 
-def approved_of_organization():
-    return Subquery(
-        Registration.objects.filter(
-            hearing=OuterRef("hearing"),
-            organization=OuterRef("organization"),
+def attach_cap_standing(registrations):
+    """Sets `cap_standing` on each registration of a page: `(organization, approved, cap)` where
+    the per-organization cap holds it back, else None. Two queries for the whole page (the
+    caps of its hearings, their approved registrations), counted as `check_organization_cap`
+    counts: the same register entry, or the same folded name where either is unmatched."""
+    registrations = list(registrations)
+    caps = {
+        (hearing, category): cap
+        for hearing, category, cap in AccreditationRule.objects.filter(
+            hearing_id__in={r.hearing_id for r in registrations},
+            max_per_organization__isnull=False,
+        ).values_list("hearing_id", "category", "max_per_organization")
+    }
+    by_entry, unmatched_by_name, all_by_name = Counter(), Counter(), Counter()
+    if caps:
+        approved = Registration.objects.filter(
+            hearing_id__in={hearing for hearing, _category in caps},
             status=RegistrationStatus.APPROVED,
+        ).values_list("hearing_id", "organization_id", "organization__name", "organization_name")
+        for hearing, entry, registered_name, typed_name in approved:
+            name = folded(registered_name or typed_name)
+            all_by_name[hearing, name] += 1
+            if entry:
+                by_entry[hearing, entry] += 1
+            else:
+                unmatched_by_name[hearing, name] += 1
+    for registration in registrations:
+        registration.cap_standing = None
+        cap = caps.get((registration.hearing_id, registration.category))
+        name = folded(registration.organization_shown)
+        if cap is None or not name:
+            continue
+        hearing = registration.hearing_id
+        if registration.organization_id:
+            count = by_entry[hearing, registration.organization_id]
+            count += unmatched_by_name[hearing, name]
+        else:
+            count = all_by_name[hearing, name]
+        held = count > cap if registration.status == RegistrationStatus.APPROVED else count >= cap
+        if held:
+            registration.cap_standing = (registration.organization_shown, count, cap)
+
+
+def waitlist_position():
+    """1 for the waitlisted registration promoted next, then 2…, in `promote_from_waitlist`'s
+    order; None for any other status. Served by the registration_queue index."""
+    ahead = (
+        Registration.objects.filter(
+            hearing=OuterRef("hearing"), status=RegistrationStatus.WAITLISTED
+        )
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lte=OuterRef("pk"))
         )
         .order_by()
-        .values("organization")
+        .values("hearing")
         .annotate(count=Count("pk"))
         .values("count")
     )
+    return Case(When(status=RegistrationStatus.WAITLISTED, then=Subquery(ahead)))
 
 
-class RegistrationAddForm(forms.ModelForm):
+class UnmatchedOrganizationFilter(admin.SimpleListFilter):
+    """Registrations whose organization was typed and is not yet matched to the register."""
+
+    title = gettext_lazy("organization")
+    parameter_name = "organization_match"
+
+    def lookups(self, request, model_admin):
+        return [("unmatched", _("Unmatched organization")), ("matched", _("In the register"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unmatched":
+            return queryset.filter(organization__isnull=True).exclude(organization_name="")
+        if self.value() == "matched":
+            return queryset.filter(organization__isnull=False)
+        return queryset
+
+
+# How many register entries the matching page offers, most alike first.
+MATCH_CANDIDATES = 8
+
+
+def similar_organizations(names):
+    """Register entries whose name or acronym is most alike any of `names`, best first."""
+    wanted = [folded(name) for name in names if folded(name)]
+    if not wanted:
+        return []
+
+    def likeness(entry):
+        keys = [folded(entry.name), folded(entry.acronym)]
+        return max(
+            SequenceMatcher(None, key, name).ratio() for key in keys if key for name in wanted
+        )
+
+    entries = Organization.objects.only("pk", "name", "acronym")
+    scored = sorted(((likeness(e), e.name, e) for e in entries), key=lambda t: (-t[0], t[1]))
+    return [entry for score, _name, entry in scored[:MATCH_CANDIDATES] if score > 0]
+
+
+class MatchOrganizationForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.all(),
+        label=gettext_lazy("Register entry"),
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose the register entry to match.")},
+    )
+
+
+class RegistrationAdminForm(forms.ModelForm):
+    """Staff hand in the nomination letter here: uploaded (checked as the public form checks
+    it), or noted as received by email, which `save_model` stamps with who and when."""
+
+    letter_upload = forms.FileField(
+        label=gettext_lazy("Upload the nomination letter"),
+        required=False,
+        help_text=gettext_lazy("A PDF, Word (DOCX) or OpenDocument (ODT) file, at most 10 MB."),
+    )
+    letter_received_by_email = forms.BooleanField(
+        label=gettext_lazy("The nomination letter was received by email"),
+        required=False,
+        help_text=gettext_lazy("Recorded with your name and the time."),
+    )
+
+    def clean_letter_upload(self):
+        letter = self.cleaned_data.get("letter_upload")
+        if letter:
+            self.instance.nomination_letter = checked_document(letter)
+        return letter
+
+
+class RegistrationAddForm(RegistrationAdminForm):
     """An address already registered for the hearing is not a form error here: under the
     hearing's lock `submit_registration` finds it, and the back office says so and shows it."""
+
+    privacy_consent = forms.BooleanField(
+        label=gettext_lazy("The registrant accepted the privacy notice"),
+        required=False,
+        help_text=gettext_lazy("Recorded as entered by you on their behalf, with the time."),
+    )
 
     def _get_validation_exclusions(self):
         return {*super()._get_validation_exclusions(), "hearing"}
 
 
 @admin.register(Registration)
-class RegistrationAdmin(AddedThroughServiceMixin, ExportActionsMixin, HistoryAdmin):
+class RegistrationAdmin(
+    SuperuserDeletesMixin,
+    DecisionsMixin,
+    AddedThroughServiceMixin,
+    ExportActionsMixin,
+    HistoryAdmin,
+):
     export_kind = "registrations"
+
+    class Media:
+        css = {"all": ["css/admin-decisions.css"]}
+
+    moves, status_enum = REGISTRATION_MOVES, RegistrationStatus
+    queue_order = ["created_at", "pk"]
+    record_decisions = [
+        ("approve", RegistrationStatus.APPROVED),
+        ("waitlist", RegistrationStatus.WAITLISTED),
+        ("reject", RegistrationStatus.REJECTED),
+        ("return_to_pending", RegistrationStatus.PENDING),
+        ("cancel", RegistrationStatus.CANCELLED),
+    ]
     list_display = [
         "name",
-        "email",
-        "hearing",
-        "organization",
+        "status_shown",
+        "reference",
+        "organization_typed_or_matched",
         "category",
-        "status",
         "over_cap",
         "letter_missing",
+        "waitlist_position",
         "created_at",
+        # Last: a hearing's title is long, and the columns decided on come first.
+        "hearing",
     ]
-    list_filter = ["status", "category", "hearing"]
+    # The order decisions are taken in, and the waiting list promoted in: oldest first.
+    ordering = ["created_at", "pk"]
+    list_filter = ["status", UnmatchedOrganizationFilter, "category", "hearing"]
     list_select_related = ["hearing__process", "organization"]
     search_fields = ["name", "email", "organization__name", "organization_name"]
+    search_help_text = gettext_lazy(
+        "Name, email, organization, or the reference the emails quote (GCM-2017-R00042)."
+    )
     autocomplete_fields = ["hearing", "organization"]
     readonly_fields = [
+        "reference",
         "status",
         "letter_download",
+        "letter_by_email",
+        "privacy_consent",
         "created_at",
         "updated_at",
         "decided_at",
         "decided_by",
     ]
-    exclude = ["nomination_letter"]
+    exclude = [
+        "nomination_letter",
+        "letter_by_email_at",
+        "letter_by_email_noted_by",
+        "privacy_consent_at",
+        "privacy_consent_entered_by",
+    ]
     actions = [
         "approve",
         "waitlist",
         "reject",
+        "return_to_pending",
         "cancel",
         "promote_oldest_waitlisted",
+        "match_to_organization",
+        "send_held_emails",
         "export_csv",
         "export_xlsx",
     ]
@@ -101,27 +284,52 @@ class RegistrationAdmin(AddedThroughServiceMixin, ExportActionsMixin, HistoryAdm
             .get_queryset(request)
             .select_related("hearing__process", "organization", "decided_by")
             .annotate(
-                organization_cap=rule_value("max_per_organization"),
                 letter_required=rule_value("letter_required"),
-                organization_approved=approved_of_organization(),
+                waitlist_position=waitlist_position(),
             )
         )
 
-    @admin.display(description=gettext_lazy("over the organization's cap"), boolean=True)
-    def over_cap(self, registration):
-        """Approved beyond the cap, or not yet approved while the cap is reached (so approving
-        would be refused)."""
-        cap = registration.organization_cap
-        if cap is None or registration.organization_id is None:
-            return False
-        approved = registration.organization_approved or 0
-        if registration.status == RegistrationStatus.APPROVED:
-            return approved > cap
-        return approved >= cap
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_shown(self, registration):
+        return status_badge(registration)
 
-    @admin.display(description=gettext_lazy("letter missing"), boolean=True)
+    @admin.display(description=gettext_lazy("organization"), ordering="organization__name")
+    def organization_typed_or_matched(self, registration):
+        """The register entry, or the name as typed, marked so, until someone matches it."""
+        if registration.organization_id:
+            return registration.organization.name
+        if registration.organization_name:
+            return format_html(
+                '{} <span class="warning-badge">{}</span>',
+                registration.organization_name,
+                _("unmatched"),
+            )
+        return ""
+
+    @admin.display(description=gettext_lazy("waiting list"), ordering="waitlist_position")
+    def waitlist_position(self, registration):
+        return registration.waitlist_position or ""
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        attach_cap_standing(changelist.result_list)
+        return changelist
+
+    @admin.display(description=gettext_lazy("organization's cap"))
+    def over_cap(self, registration):
+        """A badge only where the cap holds this registration back: approved beyond it, or not
+        yet approved while it is reached (so approving would be refused)."""
+        standing = getattr(registration, "cap_standing", None)
+        if standing is None:
+            return ""
+        name, count, cap = standing
+        return format_html('<span class="warning-badge">{} {}/{}</span>', name, count, cap)
+
+    @admin.display(description=gettext_lazy("letter"))
     def letter_missing(self, registration):
-        return bool(registration.letter_required) and not registration.nomination_letter
+        if registration.letter_required and not registration.has_letter:
+            return format_html('<span class="warning-badge">{}</span>', _("letter missing"))
+        return ""
 
     @admin.display(description=gettext_lazy("nomination letter"))
     def letter_download(self, registration):
@@ -133,14 +341,94 @@ class RegistrationAdmin(AddedThroughServiceMixin, ExportActionsMixin, HistoryAdm
             _("Download the nomination letter"),
         )
 
+    def queue(self, registration):
+        return Registration.objects.filter(
+            hearing_id=registration.hearing_id, status=RegistrationStatus.PENDING
+        )
+
+    @admin.display(description=gettext_lazy("reference"))
+    def reference(self, registration):
+        return registration.reference if registration.pk else self.get_empty_value_display()
+
+    def get_search_results(self, request, queryset, search_term):
+        """The reference every email quotes (GCM-2017-R00042) finds its registration."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        quoted = REFERENCE.search(search_term.strip())
+        if quoted:
+            found |= queryset.filter(pk=int(quoted[1]))
+        return found, may_have_duplicates
+
     def revert_disabled(self, request, obj=None):
         """A status moves through the services only, never back to an old version."""
         return True
 
+    @admin.action(description=gettext_lazy("Match to an organization…"), permissions=["change"])
+    def match_to_organization(self, request, queryset):
+        """A page offering register entries by similarity to the names typed; choosing one
+        matches every selected registration to it through `match_to_organization`."""
+        registrations = list(queryset.order_by("organization_name", "pk"))
+        names = sorted({r.organization_name for r in registrations if r.organization_name})
+        candidates = similar_organizations(names)
+        form = MatchOrganizationForm(request.POST if "apply" in request.POST else None)
+        form.fields["organization"].queryset = Organization.objects.filter(
+            pk__in=[c.pk for c in candidates]
+        )
+        form.fields["organization"].choices = [(c.pk, str(c)) for c in candidates]
+        if form.is_valid():
+            organization = form.cleaned_data["organization"]
+            count = match_to_organization(registrations, organization, by=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d registration matched to %(organization)s.",
+                    "%(count)d registrations matched to %(organization)s.",
+                    count,
+                )
+                % {"count": count, "organization": organization},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Match to an organization"),
+            "opts": self.opts,
+            "form": form,
+            "records": registrations,
+            "names": names,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/consultations/registration/match_organization.html", context
+        )
+
     def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = RegistrationAddForm
+        kwargs["form"] = RegistrationAddForm if obj is None else RegistrationAdminForm
         return super().get_form(request, obj, **kwargs)
+
+    @admin.display(description=gettext_lazy("privacy consent"))
+    def privacy_consent(self, registration):
+        if registration.privacy_consent_at is None:
+            return _("Not given")
+        when = formats.date_format(
+            timezone.localtime(registration.privacy_consent_at), "DATETIME_FORMAT"
+        )
+        if registration.privacy_consent_entered_by_id:
+            return _("Entered by staff for the registrant: %(staff)s, %(when)s") % {
+                "staff": registration.privacy_consent_entered_by,
+                "when": when,
+            }
+        return _("Given by the registrant on the public form, %(when)s") % {"when": when}
+
+    @admin.display(description=gettext_lazy("letter received by email"))
+    def letter_by_email(self, registration):
+        if registration.letter_by_email_at is None:
+            return _("No")
+        return _("Noted by %(staff)s, %(when)s") % {
+            "staff": registration.letter_by_email_noted_by,
+            "when": formats.date_format(
+                timezone.localtime(registration.letter_by_email_at), "DATETIME_FORMAT"
+            ),
+        }
 
     def get_readonly_fields(self, request, obj=None):
         """Moving a registration to another hearing would take a seat there without the capacity
@@ -152,9 +440,14 @@ class RegistrationAdmin(AddedThroughServiceMixin, ExportActionsMixin, HistoryAdm
         """A new registration is submitted as the public form's are, whatever the window: it
         waits or joins the waiting list, its status change names the staff member, and the
         registrant gets the confirmation email with their status link."""
+        now = timezone.now()
+        if form.cleaned_data.get("letter_received_by_email") and obj.letter_by_email_at is None:
+            obj.letter_by_email_at, obj.letter_by_email_noted_by = now, request.user
         if change:
             super().save_model(request, obj, form, change)
             return
+        if form.cleaned_data.get("privacy_consent"):
+            obj.privacy_consent_at, obj.privacy_consent_entered_by = now, request.user
         stored, created = submit_registration(
             obj, link=lambda r: site_url(registration_status_path(r)), by=request.user
         )
@@ -190,6 +483,7 @@ class RegistrationAdmin(AddedThroughServiceMixin, ExportActionsMixin, HistoryAdm
                 self.admin_site.admin_view(self.letter_view),
                 name="consultations_registration_letter",
             ),
+            *self.confirm_urls(),
             *super().get_urls(),
         ]
 
@@ -209,53 +503,108 @@ class RegistrationAdmin(AddedThroughServiceMixin, ExportActionsMixin, HistoryAdm
             filename=f"nomination-letter-R{registration.pk:05d}{extension}",
         )
 
-    def decide(self, request, queryset, status, done_message):
+    def decide(self, request, queryset, status, done_message, reason=""):
         apply_to_each(
             self,
             request,
             queryset.order_by("created_at", "pk"),
-            lambda registration: decide_registration(registration, status, by=request.user),
-            done_message,
-        )
-
-    @admin.action(description=gettext_lazy("Approve"), permissions=["change"])
-    def approve(self, request, queryset):
-        self.decide(
-            request,
-            queryset,
-            RegistrationStatus.APPROVED,
-            counted("%(count)d registration approved.", "%(count)d registrations approved."),
-        )
-
-    @admin.action(description=gettext_lazy("Put on the waiting list"), permissions=["change"])
-    def waitlist(self, request, queryset):
-        self.decide(
-            request,
-            queryset,
-            RegistrationStatus.WAITLISTED,
-            counted(
-                "%(count)d registration put on the waiting list.",
-                "%(count)d registrations put on the waiting list.",
+            lambda registration: decide_registration(
+                registration, status, by=request.user, reason=reason
             ),
+            done_message,
+            remedies={
+                "hearing_full": (
+                    "waitlist",
+                    counted("Waitlist this one", "Waitlist these %(count)d"),
+                )
+            },
         )
 
-    @admin.action(description=gettext_lazy("Reject"), permissions=["change"])
+    def decisions(self):
+        def making(status, singular, plural):
+            return lambda request, queryset, reason: self.decide(
+                request, queryset, status, counted(singular, plural), reason
+            )
+
+        return {
+            "approve": Decision(
+                _("Approve registrations"),
+                _("These registrations will be approved:"),
+                _("Approve"),
+                making(
+                    RegistrationStatus.APPROVED,
+                    "%(count)d registration approved.",
+                    "%(count)d registrations approved.",
+                ),
+            ),
+            "waitlist": Decision(
+                _("Put registrations on the waiting list"),
+                _("These registrations will be put on the waiting list:"),
+                _("Put on the waiting list"),
+                making(
+                    RegistrationStatus.WAITLISTED,
+                    "%(count)d registration put on the waiting list.",
+                    "%(count)d registrations put on the waiting list.",
+                ),
+            ),
+            "reject": Decision(
+                _("Reject registrations"),
+                _("These registrations will be rejected:"),
+                _("Reject"),
+                making(
+                    RegistrationStatus.REJECTED,
+                    "%(count)d registration rejected.",
+                    "%(count)d registrations rejected.",
+                ),
+            ),
+            "return_to_pending": Decision(
+                _("Return registrations to pending"),
+                _(
+                    "The decision on these registrations will be taken back: an email not yet "
+                    "sent is cancelled, one already sent is followed by an explanation."
+                ),
+                _("Return to pending"),
+                making(
+                    RegistrationStatus.PENDING,
+                    "%(count)d registration returned to pending.",
+                    "%(count)d registrations returned to pending.",
+                ),
+            ),
+            "cancel": Decision(
+                _("Cancel registrations"),
+                _(
+                    "These registrations will be cancelled, for good: a cancelled registration "
+                    "cannot be reopened, and its seat goes to someone else."
+                ),
+                _("Yes, cancel them"),
+                making(
+                    RegistrationStatus.CANCELLED,
+                    "%(count)d registration cancelled.",
+                    "%(count)d registrations cancelled.",
+                ),
+                name=_("Cancel"),
+            ),
+        }
+
+    @admin.action(description=gettext_lazy("Approve…"), permissions=["change"])
+    def approve(self, request, queryset):
+        return self.confirm(request, queryset, "approve")
+
+    @admin.action(description=gettext_lazy("Put on the waiting list…"), permissions=["change"])
+    def waitlist(self, request, queryset):
+        return self.confirm(request, queryset, "waitlist")
+
+    @admin.action(description=gettext_lazy("Reject…"), permissions=["change"])
     def reject(self, request, queryset):
-        self.decide(
-            request,
-            queryset,
-            RegistrationStatus.REJECTED,
-            counted("%(count)d registration rejected.", "%(count)d registrations rejected."),
-        )
+        return self.confirm(request, queryset, "reject")
 
-    @admin.action(description=gettext_lazy("Cancel"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Return to pending…"), permissions=["change"])
+    def return_to_pending(self, request, queryset):
+        return self.confirm(request, queryset, "return_to_pending")
+
+    @admin.action(description=gettext_lazy("Cancel…"), permissions=["change"])
     def cancel(self, request, queryset):
-        self.decide(
-            request,
-            queryset,
-            RegistrationStatus.CANCELLED,
-            counted("%(count)d registration cancelled.", "%(count)d registrations cancelled."),
-        )
+        return self.confirm(request, queryset, "cancel")
 
     @admin.action(
         description=gettext_lazy("Promote the oldest waitlisted registration of these hearings"),

@@ -6,6 +6,7 @@ from operator import or_
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import EmailState
@@ -153,6 +154,27 @@ class OutgoingEmail(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    held_until = models.DateTimeField(
+        _("held until"),
+        null=True,
+        blank=True,
+        help_text=_("A decision email is not sent before then, unless staff send it now."),
+    )
+    cancelled_at = models.DateTimeField(
+        _("cancelled"),
+        null=True,
+        blank=True,
+        help_text=_("Its decision was taken back before it was sent: it will never be sent."),
+    )
+    status_change = models.ForeignKey(
+        StatusChange,
+        verbose_name=_("decision"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+        help_text=_("The decision this email tells the person about."),
+    )
 
     objects = OutgoingEmailQuerySet.as_manager()
 
@@ -176,6 +198,10 @@ class OutgoingEmail(models.Model):
     def state(self):
         if self.sent_at is not None:
             return EmailState.SENT
+        if self.cancelled_at is not None:
+            return EmailState.CANCELLED
         if self.attempts >= self.MAX_ATTEMPTS:
             return EmailState.FAILED
+        if self.held_until is not None and self.held_until > timezone.now():
+            return EmailState.HELD
         return EmailState.PENDING

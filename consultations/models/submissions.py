@@ -57,13 +57,17 @@ def plain_excerpt(markdown_text, length=EXCERPT_LENGTH):
     return text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
+def folded(text):
+    """The words of `text`, with case, accents, punctuation and spacing ignored."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", plain))
+
+
 def body_fingerprint(text):
-    """A hash of the text with case, accents, punctuation and spacing ignored: the bodies of a
-    mass campaign share it, so the moderation queue groups them through an index, without
-    comparing every pair of contributions."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    words = re.findall(r"\w+", "".join(c for c in folded if not unicodedata.combining(c)))
-    return hashlib.sha256(" ".join(words).encode()).hexdigest()[:32]
+    """A hash of the folded text: the bodies of a mass campaign share it, so the moderation
+    queue groups them through an index, without comparing every pair of contributions."""
+    return hashlib.sha256(folded(text).encode()).hexdigest()[:32]
 
 
 class Registration(models.Model):
@@ -102,6 +106,28 @@ class Registration(models.Model):
     )
     privacy_consent_at = models.DateTimeField(
         _("accepted the privacy notice"), null=True, blank=True
+    )
+    privacy_consent_entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The staff member who recorded the registrant's consent when registering them."
+        ),
+    )
+    letter_by_email_at = models.DateTimeField(
+        _("nomination letter received by email"), null=True, blank=True
+    )
+    letter_by_email_noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("letter by email noted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     listed_publicly = models.BooleanField(
         _("on the public list of participants"),
@@ -220,6 +246,25 @@ class Registration(models.Model):
                 },
                 code="registration_hearing_kept",
             )
+
+    @property
+    def has_letter(self):
+        """Uploaded, or received by email and noted so by staff."""
+        return bool(self.nomination_letter) or self.letter_by_email_at is not None
+
+    @property
+    def organization_shown(self):
+        """The organization in the register once matched, else the name as typed."""
+        return self.organization.name if self.organization_id else self.organization_name
+
+    def same_organization(self, other):
+        """Whether `other` represents the same organization, for the per-organization cap: the
+        same register entry, or, where either is unmatched, the same name as typed (or as
+        registered) with case, accents, punctuation and spacing aside."""
+        if self.organization_id and other.organization_id:
+            return self.organization_id == other.organization_id
+        name = folded(self.organization_shown)
+        return bool(name) and name == folded(other.organization_shown)
 
     @property
     def reference(self):

@@ -16,6 +16,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
 from consultations.models import (
     AccreditationRule,
@@ -41,6 +42,7 @@ pytestmark = pytest.mark.django_db
 
 REGISTRATIONS = reverse("admin:consultations_registration_changelist")
 CONTRIBUTIONS = reverse("admin:consultations_contribution_changelist")
+WAITLIST = reverse("admin:consultations_registration_confirm", args=["waitlist"])
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +60,11 @@ def act(client, url, action, records, **extra):
         {"action": action, "_selected_action": [r.pk for r in records], "index": "0", **extra},
         follow=True,
     )
+
+
+def decide(client, url, action, records, **extra):
+    """An action confirmed on its confirmation page."""
+    return act(client, url, action, records, apply="1", **extra)
 
 
 def shown_messages(response):
@@ -174,11 +181,12 @@ def test_editor_decides_registrations_with_emails_and_limits(
     others = [RegistrationFactory(hearing=hearing) for _ in range(3)]
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        response = act(client, REGISTRATIONS, "approve", [first, second, *others])
+        response = decide(client, REGISTRATIONS, "approve", [first, second, *others])
     assert shown_messages(response) == [
         f"{second}: Migrant Voices already has 1 approved representatives, the most this "
         "hearing accredits for one organization of its category.",
-        f"{others[2]}: The hearing is full: all 3 seats are taken.",
+        f"{escape(others[2])}: The hearing is full: all 3 seats are taken. "
+        f'<a class="button" href="{WAITLIST}?ids={others[2].pk}">Waitlist this one</a>',
         "3 registrations approved.",
     ]
     statuses = dict(Registration.objects.values_list("pk", "status"))
@@ -195,23 +203,23 @@ def test_editor_decides_registrations_with_emails_and_limits(
     rows = {r.pk: r for r in listed.context["cl"].result_list}
     admin = listed.context["cl"].model_admin
     assert [admin.over_cap(rows[r.pk]) for r in [first, second, others[2]]] == [
-        False,
-        True,
-        False,
+        "",
+        '<span class="warning-badge">Migrant Voices 1/1</span>',
+        "",
     ]
 
     with django_capture_on_commit_callbacks(execute=True):
-        act(client, REGISTRATIONS, "waitlist", [others[2]])
-        act(client, REGISTRATIONS, "cancel", [others[0]])
+        decide(client, REGISTRATIONS, "waitlist", [others[2]])
+        decide(client, REGISTRATIONS, "cancel", [others[0]])
         response = act(client, REGISTRATIONS, "promote_oldest_waitlisted", [others[2]])
     assert shown_messages(response)[-1] == f"{others[2]} is approved from the waiting list."
     assert Registration.objects.get(pk=others[2].pk).status == "approved"
 
-    response = act(client, REGISTRATIONS, "approve", [others[0]])
+    response = decide(client, REGISTRATIONS, "approve", [others[0]])
     assert shown_messages(response) == [
         f"{others[0]}: This registration is cancelled: it cannot become approved."
     ]
-    response = act(client, REGISTRATIONS, "approve", [first])
+    response = decide(client, REGISTRATIONS, "approve", [first])
     assert shown_messages(response) == [f"{first}: This registration is already approved."]
 
 
@@ -228,8 +236,8 @@ def test_letter_missing_is_flagged_and_the_letter_is_for_staff_only(client, edit
     admin = listed.context["cl"].model_admin
     rows = {r.pk: r for r in listed.context["cl"].result_list}
     assert (admin.letter_missing(rows[without.pk]), admin.letter_missing(rows[with_letter.pk])) == (
-        True,
-        False,
+        '<span class="warning-badge">letter missing</span>',
+        "",
     )
     url = reverse("admin:consultations_registration_letter", args=[with_letter.pk])
     change = client.get(reverse("admin:consultations_registration_change", args=[with_letter.pk]))
@@ -260,12 +268,12 @@ def test_editor_publishes_and_rejects_with_a_reason(
     to_reject = ContributionFactory(hearing=hearing, body="Buy cheap watches.")
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        response = act(client, CONTRIBUTIONS, "publish", [to_publish])
+        response = decide(client, CONTRIBUTIONS, "publish", [to_publish])
     assert shown_messages(response) == ["1 contribution published."]
     assert client.get(to_publish.get_absolute_url()).status_code == 200
 
     asked = act(client, CONTRIBUTIONS, "reject_with_reason", [to_reject])
-    assert asked.templates[0].name == "admin/consultations/contribution/reject_reason.html"
+    assert asked.templates[0].name == "admin/consultations/confirm_decision.html"
     assert Contribution.objects.get(pk=to_reject.pk).status == "submitted"
     empty = act(client, CONTRIBUTIONS, "reject_with_reason", [to_reject], apply="1", reason=" ")
     assert "This field is required." in empty.content.decode()
@@ -286,10 +294,10 @@ def test_editor_publishes_and_rejects_with_a_reason(
     assert [m.to for m in mail.outbox] == [[to_publish.author_email], [to_reject.author_email]]
     assert "Advertising is not a contribution." in mail.outbox[1].body
 
-    response = act(client, CONTRIBUTIONS + "?moderation=all", "publish", [to_publish])
+    response = decide(client, CONTRIBUTIONS + "?moderation=all", "publish", [to_publish])
     assert shown_messages(response) == [f"{to_publish}: This contribution is already published."]
     with django_capture_on_commit_callbacks(execute=True):
-        act(client, CONTRIBUTIONS + "?moderation=all", "return_to_review", [to_publish])
+        decide(client, CONTRIBUTIONS + "?moderation=all", "return_to_review", [to_publish])
     assert client.get(to_publish.get_absolute_url()).status_code == 404
 
 
@@ -413,8 +421,8 @@ def test_viewer_reads_but_cannot_decide_or_change(client, viewer):
     listed = client.get(CONTRIBUTIONS)
     actions = [name for name, _label in listed.context["action_form"].fields["action"].choices]
     assert actions == ["", "export_csv", "export_xlsx"]
-    act(client, REGISTRATIONS, "approve", [registration])
-    act(client, CONTRIBUTIONS, "publish", [contribution])
+    decide(client, REGISTRATIONS, "approve", [registration])
+    decide(client, CONTRIBUTIONS, "publish", [contribution])
     assert Registration.objects.get().status == "pending"
     assert Contribution.objects.get().status == "submitted"
     change = reverse("admin:consultations_hearing_change", args=[registration.hearing.pk])

@@ -57,6 +57,8 @@ def test_editor_filters_previews_and_publishes_a_contribution(page, live_server,
     page.locator("#result_list tbody tr").first.locator("input.action-select").check()
     page.locator("select[name=action]").select_option("publish")
     page.get_by_role("button", name="Run").or_(page.get_by_role("button", name="Go")).click()
+    expect(page.locator(".decision-records li")).to_have_text([str(contribution)])
+    page.get_by_role("button", name="Publish").click()
     expect(page.locator("ul.messagelist li")).to_have_text(["1 contribution published."])
     expect(page.locator("#result_list")).to_have_count(0)
 

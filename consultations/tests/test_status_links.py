@@ -217,7 +217,7 @@ def test_staff_decisions_are_not_marked_as_made_through_a_link(client, editor, q
     client.force_login(editor)
     client.post(
         reverse("admin:consultations_registration_changelist"),
-        {"action": "approve", "_selected_action": [registration.pk]},
+        {"action": "approve", "_selected_action": [registration.pk], "apply": "1"},
     )
     change = registration.status_changes.first()
     assert (change.new_status, change.changed_by, change.through_status_link) == (

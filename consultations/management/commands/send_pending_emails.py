@@ -6,7 +6,8 @@ from consultations.notifications import deliver
 
 class Command(BaseCommand):
     help = (
-        "Send the emails the mail server refused earlier (run it from cron every few minutes). "
+        "Send the emails the mail server refused earlier, and the decision emails whose delay "
+        "(DJANGO_DECISION_EMAIL_DELAY) is over (run it from cron every few minutes). "
         "Several runs at once send each email once; an email refused "
         f"{OutgoingEmail.MAX_ATTEMPTS} times is failed, shown so in the admin, and no longer tried."
     )
