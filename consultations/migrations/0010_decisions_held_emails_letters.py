@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0006_publication_services_outcome_history'),
+        ('consultations', '0009_contribution_search_document'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
