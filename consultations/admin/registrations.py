@@ -20,7 +20,7 @@ from consultations.admin.decisions import (
     counted,
     refusal_sentence,
 )
-from consultations.admin.history import HistoryAdmin
+from consultations.admin.history import HistoryAdmin, staff_member
 from consultations.enums import RegistrationStatus
 from consultations.models import AccreditationRule, Hearing, Registration
 from consultations.notifications import site_url
@@ -82,9 +82,9 @@ class RegistrationAdmin(AddedThroughServiceMixin, ExportActionsMixin, HistoryAdm
         "created_at",
         "updated_at",
         "decided_at",
-        "decided_by",
+        "decided_by_name",
     ]
-    exclude = ["nomination_letter"]
+    exclude = ["nomination_letter", "decided_by"]
     actions = [
         "approve",
         "waitlist",
@@ -132,6 +132,8 @@ class RegistrationAdmin(AddedThroughServiceMixin, ExportActionsMixin, HistoryAdm
             reverse("admin:consultations_registration_letter", args=[registration.pk]),
             _("Download the nomination letter"),
         )
+
+    decided_by_name = staff_member("decided_by", gettext_lazy("decided by"))
 
     def revert_disabled(self, request, obj=None):
         """A status moves through the services only, never back to an old version."""

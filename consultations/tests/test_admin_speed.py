@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from consultations.enums import ContributionStatus
 from consultations.models import (
     AccreditationRule,
     HearingTranslation,
@@ -68,7 +69,9 @@ def full_intervention(editor, i):
 
 def full_key_message(editor, i):
     message = KeyMessageFactory()
-    message.contributions.set([ContributionFactory(hearing=message.segment.hearing)])
+    message.contributions.set(
+        [ContributionFactory(hearing=message.segment.hearing, status=ContributionStatus.PUBLISHED)]
+    )
     KeyMessageTranslation.objects.create(key_message=message, language="fr", text="Traduit")
     return message
 
@@ -154,7 +157,12 @@ def fill_segment(segment, rows):
             segment=segment, organization=OrganizationFactory(), order=100 + i
         )
         message = KeyMessageFactory(segment=segment, order=100 + i)
-        message.contributions.set([ContributionFactory(hearing=segment.hearing) for _ in range(2)])
+        message.contributions.set(
+            [
+                ContributionFactory(hearing=segment.hearing, status=ContributionStatus.PUBLISHED)
+                for _ in range(2)
+            ]
+        )
         SubDiscussionFactory(segment=segment, order=100 + i)
 
 

@@ -72,7 +72,7 @@ def test_deleting_a_record_clears_the_cache(client):
 
 def test_many_to_many_change_clears_the_cache(client, hearing):
     key_message = KeyMessageFactory(segment__hearing=hearing)
-    contribution = ContributionFactory(hearing=hearing)
+    contribution = ContributionFactory(hearing=hearing, status=ContributionStatus.PUBLISHED)
     client.get(hearing.get_absolute_url())
     before = cache.get(GENERATION_KEY)
     key_message.contributions.add(contribution)
