@@ -76,6 +76,14 @@ def closing_dates(hearing, now):
     ]
 
 
+@register.simple_tag(takes_context=True)
+def upcoming_hearings(context):
+    user = context["request"].user
+    if not user.has_perm("consultations.view_hearing"):
+        return []
+    return dashboard_hearings()
+
+
 # The dashboard's sections, in the order of a hearing day's work: the models each one holds, by
 # "app_label.model_name". Models not named here (a new one) come last, under "Everything else".
 WORK_SECTIONS = [

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -144,17 +144,18 @@ def test_a_key_message_cites_published_contributions_only_whatever_the_way_in():
         status=ContributionStatus.PUBLISHED,
         published_at=timezone.now(),
     )
-    with pytest.raises(ValidationError) as refused:
+    # Each refusal inside its own transaction, as a caller would: the failed add rolls back.
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
         message.contributions.add(draft)
     assert refused.value.messages == [
         "Cite only published contributions: C-DRAFT is not published."
     ]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError), transaction.atomic():
         draft.key_messages.add(message)
     elsewhere = ContributionFactory(
         status=ContributionStatus.PUBLISHED, published_at=timezone.now()
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError), transaction.atomic():
         message.contributions.add(elsewhere)
     message.contributions.add(published)
     assert list(message.contributions.all()) == [published]
