@@ -2,6 +2,8 @@
 hearing and segment forms cost the same however many inline rows they hold. The rows have
 every relation filled, so that dropping a `select_related` or a prefetch fails here."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.db import connection
@@ -32,6 +34,7 @@ from consultations.tests.factories import (
 )
 from stakeholders.tests.factories import OrganizationFactory, PersonFactory
 
+PUBLISHED_AT = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
 pytestmark = pytest.mark.django_db
 
 CATEGORIES = ["civil_society", "academia", "private_sector", "member_state", "observer"]
@@ -70,7 +73,13 @@ def full_intervention(editor, i):
 def full_key_message(editor, i):
     message = KeyMessageFactory()
     message.contributions.set(
-        [ContributionFactory(hearing=message.segment.hearing, status=ContributionStatus.PUBLISHED)]
+        [
+            ContributionFactory(
+                hearing=message.segment.hearing,
+                status=ContributionStatus.PUBLISHED,
+                published_at=PUBLISHED_AT,
+            )
+        ]
     )
     KeyMessageTranslation.objects.create(key_message=message, language="fr", text="Traduit")
     return message
@@ -159,7 +168,11 @@ def fill_segment(segment, rows):
         message = KeyMessageFactory(segment=segment, order=100 + i)
         message.contributions.set(
             [
-                ContributionFactory(hearing=segment.hearing, status=ContributionStatus.PUBLISHED)
+                ContributionFactory(
+                    hearing=segment.hearing,
+                    status=ContributionStatus.PUBLISHED,
+                    published_at=PUBLISHED_AT,
+                )
                 for _ in range(2)
             ]
         )
