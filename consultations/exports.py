@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from stakeholders.enums import Region
 
@@ -115,10 +116,16 @@ def csv_response(filename, columns, objects):
 
 
 def xlsx_response(filename, columns, objects):
+    """The header row stays in view while scrolling and carries the filter arrows. A write-only
+    sheet writes its view (the frozen row) before the rows and its filter after them."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename[:31])
+    sheet.freeze_panes = "A2"
+    rows = 0
     for row in table(columns, objects):
         sheet.append([neutralise(cell) for cell in row])
+        rows += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

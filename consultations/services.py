@@ -12,7 +12,7 @@ from operator import or_
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -508,3 +508,79 @@ def moderate_campaign(contributions, new_status, by=None, reason=""):
     )
     locked = list(members.select_for_update().order_by("submitted_at", "pk"))
     return [moderate_contribution(member, new_status, by=by, reason=reason) for member in locked]
+
+
+# Programme order -------------------------------------------------------------------------------
+
+
+class ProgrammeChanged(ValidationError):
+    """An order asked for from a page shown before the rows changed; nothing is moved."""
+
+
+@transaction.atomic
+def reorder(siblings, ordered_pks):
+    """Number the rows of `siblings` (one hearing's segments, one segment's sub-discussions, one
+    place's participations) 1, 2, 3… in the order of `ordered_pks`, which must name each of them
+    once: an order sent from a page shown before a row was added or removed is refused whole,
+    never half applied. The rows are locked, set aside above the highest number, then numbered,
+    so a unique (parent, order) never meets two rows halfway."""
+    rows = list(siblings.select_for_update().order_by("order", "pk").values_list("pk", "order"))
+    if len(set(ordered_pks)) != len(ordered_pks) or set(ordered_pks) != {pk for pk, _o in rows}:
+        raise ProgrammeChanged(
+            _(
+                "The programme has changed since this page was shown: nothing was moved. Here it "
+                "is as it is now."
+            ),
+            code="programme_changed",
+        )
+    top = max((order for _pk, order in rows), default=0)
+    siblings.update(order=F("order") + top + 1)
+    for number, pk in enumerate(ordered_pks, start=1):
+        siblings.filter(pk=pk).update(order=number)
+
+
+def move_one_place(siblings, pk, step):
+    """Move the row `pk` of `siblings` one place up (`step` -1) or down (+1); at either end it
+    stays where it is."""
+    with transaction.atomic():
+        order = list(
+            siblings.select_for_update().order_by("order", "pk").values_list("pk", flat=True)
+        )
+        if pk not in order:
+            raise ProgrammeChanged(
+                _("This row is no longer in the programme: nothing was moved."),
+                code="programme_changed",
+            )
+        index = order.index(pk)
+        other = index + step
+        if 0 <= other < len(order):
+            order[index], order[other] = order[other], order[index]
+            reorder(siblings, order)
+
+
+# The author's words ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def correct_contribution(contribution, body, by, reason):
+    """Staff correct a contribution's text (a phone number left in it, a broken list) only with a
+    reason, which the record's history keeps beside the version the correction made: the
+    author's words are otherwise never edited in the back office."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the text is corrected: the history keeps the reason.")},
+            code="correction_reason_missing",
+        )
+    locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if body.strip() == locked.body.strip():
+        raise ValidationError(
+            {"body": _("The text is unchanged: there is nothing to correct.")},
+            code="correction_unchanged",
+        )
+    locked.body = body
+    locked._history_user = by
+    locked._change_reason = reason
+    locked.save(update_fields=["body", "updated_at"])
+    contribution.refresh_from_db()
+    return contribution

@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consultations.admin.decisions import SuperuserDeletesMixin
+from consultations.admin.history import zoned
 from consultations.enums import EmailState
 from consultations.models import OutgoingEmail, StatusChange
+from consultations.models.activity import STATUSES
 from consultations.notifications import send_now, withhold_status_links
 
 
@@ -21,10 +23,29 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class NewStatusFilter(admin.SimpleListFilter):
+    """The statuses by their labels; a code shared by two kinds ("published") is one choice."""
+
+    title = _("to")
+    parameter_name = "new_status"
+
+    def lookups(self, request, model_admin):
+        labels = {}
+        for statuses in STATUSES.values():
+            for value, label in statuses.choices:
+                labels.setdefault(value, label)
+        return list(labels.items())
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(new_status=self.value())
+        return queryset
+
+
 @admin.register(StatusChange)
 class StatusChangeAdmin(SuperuserDeletesMixin, ReadOnlyAdmin):
-    list_display = ["changed_at", "record", "previous_status", "new_status", "made_by"]
-    list_filter = ["new_status", "through_status_link"]
+    list_display = ["when", "record", "previous_label", "new_label", "made_by", "reason"]
+    list_filter = [NewStatusFilter, "through_status_link"]
     list_select_related = [
         "registration__hearing__process",
         "contribution",
@@ -43,14 +64,25 @@ class StatusChangeAdmin(SuperuserDeletesMixin, ReadOnlyAdmin):
     fields = [
         "registration",
         "contribution",
-        "previous_status",
-        "new_status",
+        "previous_label",
+        "new_label",
         "reason",
         "made_by",
-        "changed_by",
         "through_status_link",
-        "changed_at",
+        "when",
     ]
+
+    @admin.display(description=_("when"), ordering="changed_at")
+    def when(self, change):
+        return zoned(change.changed_at)
+
+    @admin.display(description=_("from"), ordering="previous_status")
+    def previous_label(self, change):
+        return change.previous_status_label or self.get_empty_value_display()
+
+    @admin.display(description=_("to"), ordering="new_status")
+    def new_label(self, change):
+        return change.new_status_label
 
     @admin.display(description=_("record"))
     def record(self, change):
@@ -89,12 +121,12 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
     out of the list one character at a time."""
 
     list_display = [
-        "created_at",
+        "written",
         "to",
         "subject",
         "state",
         "held_until",
-        "sent_at",
+        "sent",
         "attempts",
         "last_error",
     ]
@@ -105,11 +137,11 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
     fields = [
         "to",
         "subject",
-        "created_at",
+        "written",
         "state",
         "held_until",
         "cancelled_at",
-        "sent_at",
+        "sent",
         "attempts",
         "last_error",
         "text_as_shown",
@@ -133,6 +165,14 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
         if lookup.split("__")[0] in {"text", "html"}:
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=_("written"), ordering="created_at")
+    def written(self, email):
+        return zoned(email.created_at)
+
+    @admin.display(description=_("sent"), ordering="sent_at")
+    def sent(self, email):
+        return zoned(email.sent_at) if email.sent_at else self.get_empty_value_display()
 
     @admin.display(description=_("state"))
     def state(self, email):

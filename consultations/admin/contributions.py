@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from consultations.admin.author_words import AuthorWordsMixin
 from consultations.admin.decisions import (
     AddedThroughServiceMixin,
     Decision,
@@ -24,13 +25,14 @@ from consultations.admin.decisions import (
     refusal_sentence,
     status_badge,
 )
-from consultations.admin.history import HistoryAdmin
+from consultations.admin.history import HistoryAdmin, staff_member
 from consultations.admin.widgets import KnownAutocompleteMixin
 from consultations.enums import CONTRIBUTION_MOVES, ContributionStatus
 from consultations.models import Contribution
 from consultations.notifications import site_url
 from consultations.services import moderate_campaign, moderate_contribution, submit_contribution
 from consultations.submission_views import contribution_status_path
+from stakeholders.enums import Region
 
 AWAITING = "awaiting"
 EVERY = "all"
@@ -106,6 +108,7 @@ def attach_campaign_sizes(contributions):
 class ContributionAdmin(
     SuperuserDeletesMixin,
     DecisionsMixin,
+    AuthorWordsMixin,
     AddedThroughServiceMixin,
     ExportActionsMixin,
     KnownAutocompleteMixin,
@@ -142,16 +145,16 @@ class ContributionAdmin(
     readonly_fields = [
         "status",
         "reference",
-        "region",
+        "region_label",
         "preview",
         "attachment_link",
         "submitted_at",
         "updated_at",
         "published_at",
         "moderated_at",
-        "moderated_by",
+        "moderated_by_name",
     ]
-    exclude = ["attachment"]
+    exclude = ["attachment", "moderated_by"]
     actions = [
         "publish",
         "reject_with_reason",
@@ -218,6 +221,14 @@ class ContributionAdmin(
         return Contribution.objects.filter(
             hearing_id=contribution.hearing_id, status__in=ContributionStatus.awaiting_review()
         )
+
+    moderated_by_name = staff_member("moderated_by", gettext_lazy("moderated by"))
+
+    @admin.display(description=gettext_lazy("region"))
+    def region_label(self, contribution):
+        if not contribution.region:
+            return self.get_empty_value_display()
+        return Region(contribution.region).label
 
     def revert_disabled(self, request, obj=None):
         """A status moves through the services only, never back to an old version."""

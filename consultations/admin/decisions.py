@@ -6,10 +6,12 @@ through its submit service; and deleting, which only superusers may."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -275,9 +277,46 @@ class SuperuserDeletesMixin:
 
 
 class ExportActionsMixin:
-    """CSV and XLSX of the selected rows; "select all" across pages exports the current filter."""
+    """CSV and XLSX of the selected rows; "select all" across pages exports the current filter.
+    The list also carries one "Export" button: the spreadsheet of what the list shows now, its
+    filters, search and order, every page of it."""
 
     export_kind = None
+    change_list_template = "admin/consultations/export_change_list.html"
+
+    def export_url_name(self):
+        return f"{self.opts.app_label}_{self.opts.model_name}_export"
+
+    def get_urls(self):
+        return [
+            path(
+                "export.xlsx",
+                self.admin_site.admin_view(self.export_view),
+                name=self.export_url_name(),
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # As the list itself answers a filter it does not know: the list, unfiltered.
+            return redirect(
+                f"{reverse(f'admin:{self.opts.app_label}_{self.opts.model_name}_changelist')}?e=1"
+            )
+        return export(self.export_kind, "xlsx", changelist.get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        export_url = reverse(f"admin:{self.export_url_name()}")
+        query = request.GET.urlencode()
+        extra_context = {
+            **(extra_context or {}),
+            "export_url": f"{export_url}?{query}" if query else export_url,
+        }
+        return super().changelist_view(request, extra_context)
 
     @admin.action(description=gettext_lazy("Export as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

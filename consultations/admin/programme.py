@@ -7,14 +7,17 @@ import zoneinfo
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.admin.decisions import apply_to_each, counted
-from consultations.admin.history import HistoryAdmin
+from consultations.admin.history import HistoryAdmin, staff_member
+from consultations.admin.outcome_checklist import outcome_checklist
+from consultations.admin.programme_page import ProgrammePageMixin, integer
 from consultations.admin.publication import Move, PublicationAdmin
 from consultations.admin.widgets import (
     KnownAutocompleteMixin,
@@ -39,6 +42,7 @@ from consultations.models import (
     SubDiscussion,
     SubDiscussionTranslation,
 )
+from consultations.models.programme import check_citations
 from consultations.services import (
     keep_stored_publication,
     set_hearing_publication,
@@ -136,7 +140,10 @@ HEARING_MOVES = {
 
 
 @admin.register(Hearing)
-class HearingAdmin(PublicationAdmin):
+class HearingAdmin(ProgrammePageMixin, PublicationAdmin):
+    class Media:
+        js = ["js/admin-programme.js"]
+
     list_display = ["title", "date", "city", "process", "published", "segment_count"]
     list_filter = ["published", "process"]
     list_select_related = ["process"]
@@ -145,12 +152,12 @@ class HearingAdmin(PublicationAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["supporting_organization"]
     inlines = [SegmentInline, AccreditationRuleInline, OutcomeInline, HearingTranslationInline]
-    readonly_fields = ["published", "published_at", "published_by"]
+    readonly_fields = ["published", "published_at", "published_by_name"]
     actions = ["publish", "withdraw"]
     moves = HEARING_MOVES
     fieldsets = [
         (None, {"fields": ["process", "title", "slug"]}),
-        (_("Publication"), {"fields": ["published", "published_at", "published_by"]}),
+        (_("Publication"), {"fields": ["published", "published_at", "published_by_name"]}),
         (
             _("When and where"),
             {
@@ -179,6 +186,8 @@ class HearingAdmin(PublicationAdmin):
             },
         ),
     ]
+
+    published_by_name = staff_member("published_by", _("published by"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(segment_count=Count("segments"))
@@ -231,8 +240,24 @@ class HearingAdmin(PublicationAdmin):
         return response
 
 
+class ParticipationForm(KnownChoicesForm):
+    """A person's role takes their current position and organization where the row leaves them
+    empty, as when the person was just created in the "+" popup with both."""
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person")
+        if person is not None:
+            if not cleaned.get("position"):
+                cleaned["position"] = person.position
+            if not cleaned.get("organization") and person.organization_id:
+                cleaned["organization"] = person.organization
+        return cleaned
+
+
 class ParticipationInline(KnownAutocompleteMixin, admin.TabularInline):
     model = Participation
+    form = ParticipationForm
     fields = ["order", "person", "role", "position", "organization"]
     autocomplete_fields = ["person", "organization"]
     formset = OrderedInlineFormSet
@@ -275,14 +300,11 @@ class KeyMessageForm(KnownChoicesForm):
         cleaned = super().clean()
         segment = cleaned.get("segment") or getattr(self.instance, "segment", None)
         cited = cleaned.get("contributions") or []
-        if segment and any(c.hearing_id != segment.hearing_id for c in cited):
-            self.add_error(
-                "contributions",
-                ValidationError(
-                    _("Cite only contributions made to this hearing."),
-                    code="contribution_of_another_hearing",
-                ),
-            )
+        if segment:
+            try:
+                check_citations(segment, cited)
+            except ValidationError as error:
+                self.add_error("contributions", error)
         return cleaned
 
 
@@ -303,8 +325,16 @@ class SegmentTranslationInline(admin.StackedInline):
     extra = 0
 
 
+def next_order(siblings):
+    return (siblings.aggregate(top=Max("order"))["top"] or 0) + 1
+
+
 @admin.register(Segment)
 class SegmentAdmin(KnownAutocompleteMixin, HistoryAdmin):
+    class Media:
+        js = ["js/admin-programme.js"]
+
+    change_form_template = "admin/consultations/segment/change_form.html"
     list_display = ["title", "hearing", "order", "kind"]
     list_filter = ["kind", "hearing"]
     list_select_related = ["hearing"]
@@ -321,6 +351,14 @@ class SegmentAdmin(KnownAutocompleteMixin, HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("hearing")
 
+    def get_changeform_initial_data(self, request):
+        """Added from the programme page (`?hearing=`): the next place in that hearing."""
+        initial = super().get_changeform_initial_data(request)
+        hearing = Hearing.objects.filter(pk=integer(initial.pop("hearing", None))).first()
+        if hearing is not None:
+            initial |= {"hearing": hearing.pk, "order": next_order(hearing.segments.all())}
+        return initial
+
 
 class SubDiscussionTranslationInline(admin.StackedInline):
     model = SubDiscussionTranslation
@@ -329,6 +367,10 @@ class SubDiscussionTranslationInline(admin.StackedInline):
 
 @admin.register(SubDiscussion)
 class SubDiscussionAdmin(KnownAutocompleteMixin, admin.ModelAdmin):
+    class Media:
+        js = ["js/admin-programme.js"]
+
+    change_form_template = "admin/consultations/segment/change_form.html"
     list_display = ["title", "segment", "order", "regions_label"]
     list_select_related = ["segment__hearing"]
     search_fields = ["title", "summary"]
@@ -341,6 +383,14 @@ class SubDiscussionAdmin(KnownAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description=_("regions"))
     def regions_label(self, sub_discussion):
         return sub_discussion.regions_label
+
+    def get_changeform_initial_data(self, request):
+        """Added from the programme page (`?segment=`): the next place in that segment."""
+        initial = super().get_changeform_initial_data(request)
+        segment = Segment.objects.filter(pk=integer(initial.pop("segment", None))).first()
+        if segment is not None:
+            initial |= {"segment": segment.pk, "order": next_order(segment.sub_discussions.all())}
+        return initial
 
 
 class KeyMessageTranslationInline(admin.StackedInline):
@@ -411,9 +461,12 @@ class OutcomeAdmin(PublicationAdmin):
     list_select_related = ["hearing"]
     search_fields = ["title", "symbol", "hearing__title"]
     autocomplete_fields = ["hearing"]
-    readonly_fields = ["status", "published_on", "published_by"]
+    readonly_fields = ["status", "published_on", "published_by_name"]
+    exclude = ["published_by"]
     actions = ["publish", "return_to_draft"]
     moves = OUTCOME_MOVES
+
+    published_by_name = staff_member("published_by", _("published by"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("hearing", "published_by")
@@ -426,6 +479,14 @@ class OutcomeAdmin(PublicationAdmin):
     def revert_disabled(self, request, obj=None):
         """A status moves through the services only, never back to an old version."""
         return True
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """Before the Publish button: the checklist read from the outcome's content, and the
+        link to the outcome page as the public will see it (staff see it before)."""
+        if obj is not None and obj.pk:
+            context["checklist"] = outcome_checklist(obj)
+            context["preview_url"] = reverse("consultations:outcomes", args=[obj.hearing.slug])
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def publication_of(self, outcome):
         return OutcomeStatus(outcome.status)

@@ -31,7 +31,7 @@ from consultations.admin.decisions import (
     refusal_sentence,
     status_badge,
 )
-from consultations.admin.history import HistoryAdmin
+from consultations.admin.history import HistoryAdmin, staff_member
 from consultations.enums import REGISTRATION_MOVES, RegistrationStatus
 from consultations.forms import checked_document
 from consultations.models import AccreditationRule, Hearing, Registration
@@ -256,7 +256,7 @@ class RegistrationAdmin(
         "created_at",
         "updated_at",
         "decided_at",
-        "decided_by",
+        "decided_by_name",
     ]
     exclude = [
         "nomination_letter",
@@ -264,6 +264,7 @@ class RegistrationAdmin(
         "letter_by_email_noted_by",
         "privacy_consent_at",
         "privacy_consent_entered_by",
+        "decided_by",
     ]
     actions = [
         "approve",
@@ -357,6 +358,8 @@ class RegistrationAdmin(
         if quoted:
             found |= queryset.filter(pk=int(quoted[1]))
         return found, may_have_duplicates
+
+    decided_by_name = staff_member("decided_by", gettext_lazy("decided by"))
 
     def revert_disabled(self, request, obj=None):
         """A status moves through the services only, never back to an old version."""

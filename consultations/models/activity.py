@@ -9,11 +9,24 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.enums import EmailState
+from consultations.enums import (
+    ContributionStatus,
+    EmailState,
+    HearingPublication,
+    OutcomeStatus,
+    RegistrationStatus,
+)
 from consultations.querysets import OutgoingEmailQuerySet
 
 # The records a status change can be about; it names exactly one of them.
 RECORD_FIELDS = ["registration", "contribution", "hearing", "outcome"]
+# The statuses of each kind, whose labels the history shows rather than the stored codes.
+STATUSES = {
+    "registration": RegistrationStatus,
+    "contribution": ContributionStatus,
+    "hearing": HearingPublication,
+    "outcome": OutcomeStatus,
+}
 
 
 def names_exactly_one(fields):
@@ -111,7 +124,25 @@ class StatusChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.previous_status} → {self.new_status}"
+        return self.moved()
+
+    def status_label(self, value):
+        kind = next((field for field in RECORD_FIELDS if getattr(self, f"{field}_id")), None)
+        return dict(STATUSES[kind].choices).get(value, value) if kind else value
+
+    @property
+    def previous_status_label(self):
+        return self.status_label(self.previous_status)
+
+    @property
+    def new_status_label(self):
+        return self.status_label(self.new_status)
+
+    def moved(self):
+        """The move in words: "Pending → Approved", or "New: Submitted" for a record's first."""
+        if not self.previous_status:
+            return _("New: %(status)s") % {"status": self.new_status_label}
+        return f"{self.previous_status_label} → {self.new_status_label}"
 
     @property
     def record(self):
@@ -128,7 +159,7 @@ class StatusChange(models.Model):
                 return _("The registrant, through their status link")
             return _("The author, through their status link")
         if self.changed_by_id is not None:
-            return str(self.changed_by)
+            return self.changed_by.get_full_name() or str(self.changed_by)
         if not self.previous_status:
             if self.registration_id:
                 return _("The registrant, through the public form")

@@ -1,12 +1,15 @@
 """The programme of a hearing: segments in order, the regional or thematic sub-discussions inside a
 panel, who had a role where, who took the floor, and the key messages each segment produced."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from consultations.enums import ParticipationRole, SegmentKind
+from consultations.enums import ContributionStatus, ParticipationRole, SegmentKind
 from consultations.models.constraints import (
     choice_constraint,
     language_constraint,
@@ -359,3 +362,41 @@ class Intervention(Placed):
 
     def __str__(self):
         return f"{self.organization} ({self.place})"
+
+
+def check_citations(segment, contributions):
+    """A key message cites only published contributions made to its own hearing: the public
+    page links each citation, and a draft, rejected or withdrawn text is not the public's to
+    read. Called by the back office's form and, for any other way in, on every addition."""
+    if any(c.hearing_id != segment.hearing_id for c in contributions):
+        raise ValidationError(
+            _("Cite only contributions made to this hearing."),
+            code="contribution_of_another_hearing",
+        )
+    unpublished = [c.reference for c in contributions if c.status != ContributionStatus.PUBLISHED]
+    if unpublished:
+        raise ValidationError(
+            _("Cite only published contributions: %(references)s is not published.")
+            % {"references": ", ".join(unpublished)},
+            code="contribution_not_published",
+        )
+
+
+@receiver(m2m_changed, sender=KeyMessage.contributions.through, dispatch_uid="key-citations")
+def refuse_unpublished_citations(sender, instance, action, reverse, pk_set, **kwargs):
+    if action != "pre_add" or not pk_set:
+        return
+    Contribution = KeyMessage.contributions.field.related_model
+    if reverse:
+        # A contribution added to key messages: `instance` is the contribution.
+        for message in KeyMessage.objects.filter(pk__in=pk_set).select_related("segment"):
+            check_citations(message.segment, [instance])
+        return
+    check_citations(
+        instance.segment,
+        list(
+            Contribution.objects.filter(pk__in=pk_set).only(
+                "pk", "hearing_id", "status", "reference"
+            )
+        ),
+    )

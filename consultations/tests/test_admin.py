@@ -1,6 +1,8 @@
 """The back office: every record can be listed and edited by staff with the rights to, bad input is
 answered with a plain sentence and stores nothing, and lists cost the same whatever their size."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -9,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from consultations.enums import ContributionStatus
 from consultations.models import (
     Contribution,
     Hearing,
@@ -29,6 +32,7 @@ from consultations.tests.factories import (
 )
 from stakeholders.tests.factories import PersonFactory
 
+PUBLISHED_AT = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
 pytestmark = pytest.mark.django_db
 
 OUR_MODELS = [
@@ -316,8 +320,11 @@ def test_two_segments_with_one_number_are_refused_with_a_sentence(client, two_se
 
 def test_key_message_cites_only_contributions_to_its_hearing(client, editor):
     segment = SegmentFactory()
-    own = ContributionFactory(hearing=segment.hearing)
-    foreign = ContributionFactory()
+    own = ContributionFactory(
+        hearing=segment.hearing, status=ContributionStatus.PUBLISHED, published_at=PUBLISHED_AT
+    )
+    draft = ContributionFactory(hearing=segment.hearing, reference="C-DRAFT")
+    foreign = ContributionFactory(status=ContributionStatus.PUBLISHED, published_at=PUBLISHED_AT)
     client.force_login(editor)
     form = {
         "segment": segment.pk,
@@ -330,6 +337,12 @@ def test_key_message_cites_only_contributions_to_its_hearing(client, editor):
     refused = client.post(admin_url(KeyMessage, "add"), form | {"contributions": [foreign.pk]})
     assert refused.status_code == 200
     assert "Cite only contributions made to this hearing." in refused.content.decode()
+    assert KeyMessage.objects.count() == 0
+    unpublished = client.post(admin_url(KeyMessage, "add"), form | {"contributions": [draft.pk]})
+    assert unpublished.status_code == 200
+    assert "Cite only published contributions: C-DRAFT is not published." in (
+        unpublished.content.decode()
+    )
     assert KeyMessage.objects.count() == 0
     accepted = client.post(admin_url(KeyMessage, "add"), form | {"contributions": [own.pk]})
     assert accepted.status_code == 302

@@ -104,3 +104,65 @@ def test_exports_cost_the_same_whatever_their_size(client, editor, django_assert
     with django_assert_num_queries(expected):
         response = export(client, CONTRIBUTIONS, "export_csv", many)
     assert response.content.decode().count("\r\n") == 23
+
+
+def test_xlsx_keeps_its_header_row_in_view_with_filters(client, viewer):
+    chosen = [RegistrationFactory(), RegistrationFactory()]
+    client.force_login(viewer)
+    response = export(client, REGISTRATIONS, "export_xlsx", chosen)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:P3"
+    assert sheet["P1"].value == "decided"
+
+
+@pytest.mark.parametrize("persona", ["editor", "viewer"])
+def test_the_export_button_exports_the_list_as_filtered(client, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    shown = ContributionFactory(title="In this hearing")
+    ContributionFactory(hearing=shown.hearing, title="Also in it")
+    ContributionFactory(title="Elsewhere")
+    page = client.get(CONTRIBUTIONS, {"hearing__id__exact": shown.hearing.pk})
+    button = f'href="{CONTRIBUTIONS}export.xlsx?hearing__id__exact={shown.hearing.pk}"'
+    assert button in page.content.decode()
+    response = client.get(f"{CONTRIBUTIONS}export.xlsx", {"hearing__id__exact": shown.hearing.pk})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    titles = [row[rows[0].index("title")] for row in rows[1:]]
+    assert titles == ["In this hearing", "Also in it"]
+
+
+def test_the_export_button_follows_the_search_and_refuses_unknown_filters(client, viewer):
+    client.force_login(viewer)
+    RegistrationFactory(name="Amina Wanted")
+    RegistrationFactory(name="Somebody Else")
+    response = client.get(f"{REGISTRATIONS}export.xlsx", {"q": "Amina"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[4].value for row in sheet.iter_rows(min_row=2)] == ["Amina Wanted"]
+    refused = client.get(f"{REGISTRATIONS}export.xlsx", {"no_such_field": "1"})
+    assert refused.status_code == 302
+    assert refused["Location"] == f"{REGISTRATIONS}?e=1"
+
+
+def test_the_export_button_is_for_staff_only(client, stakeholder):
+    client.force_login(stakeholder)
+    response = client.get(f"{CONTRIBUTIONS}export.xlsx")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_export_button_costs_the_same_whatever_the_size(
+    client, viewer, django_assert_num_queries
+):
+    client.force_login(viewer)
+    ContributionFactory()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"{CONTRIBUTIONS}export.xlsx", {"moderation": "all"})
+    # session, user, the list's count and page (with its campaign sizes), the export's rows
+    for _ in range(15):
+        ContributionFactory()
+    with django_assert_num_queries(len(captured)):
+        response = client.get(f"{CONTRIBUTIONS}export.xlsx", {"moderation": "all"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 17

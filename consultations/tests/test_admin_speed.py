@@ -2,12 +2,15 @@
 hearing and segment forms cost the same however many inline rows they hold. The rows have
 every relation filled, so that dropping a `select_related` or a prefetch fails here."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from consultations.enums import ContributionStatus
 from consultations.models import (
     AccreditationRule,
     HearingTranslation,
@@ -31,6 +34,7 @@ from consultations.tests.factories import (
 )
 from stakeholders.tests.factories import OrganizationFactory, PersonFactory
 
+PUBLISHED_AT = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
 pytestmark = pytest.mark.django_db
 
 CATEGORIES = ["civil_society", "academia", "private_sector", "member_state", "observer"]
@@ -68,7 +72,15 @@ def full_intervention(editor, i):
 
 def full_key_message(editor, i):
     message = KeyMessageFactory()
-    message.contributions.set([ContributionFactory(hearing=message.segment.hearing)])
+    message.contributions.set(
+        [
+            ContributionFactory(
+                hearing=message.segment.hearing,
+                status=ContributionStatus.PUBLISHED,
+                published_at=PUBLISHED_AT,
+            )
+        ]
+    )
     KeyMessageTranslation.objects.create(key_message=message, language="fr", text="Traduit")
     return message
 
@@ -154,7 +166,16 @@ def fill_segment(segment, rows):
             segment=segment, organization=OrganizationFactory(), order=100 + i
         )
         message = KeyMessageFactory(segment=segment, order=100 + i)
-        message.contributions.set([ContributionFactory(hearing=segment.hearing) for _ in range(2)])
+        message.contributions.set(
+            [
+                ContributionFactory(
+                    hearing=segment.hearing,
+                    status=ContributionStatus.PUBLISHED,
+                    published_at=PUBLISHED_AT,
+                )
+                for _ in range(2)
+            ]
+        )
         SubDiscussionFactory(segment=segment, order=100 + i)
 
 

@@ -106,7 +106,11 @@ def test_editor_builds_a_hearing_with_its_programme_through_the_forms(client, ed
     assert hearing.registration_opens == datetime.datetime(2031, 1, 10, 8, tzinfo=datetime.UTC)
     assert list(hearing.accreditation_rules.values_list("max_per_organization", "letter_required"))
     segment = Segment.objects.get(hearing=hearing)
-    contribution = ContributionFactory(hearing=hearing)
+    contribution = ContributionFactory(
+        hearing=hearing,
+        status="published",
+        published_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+    )
     segment_data = {
         "hearing": hearing.pk,
         "order": "1",

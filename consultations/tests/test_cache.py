@@ -1,6 +1,7 @@
 """The anonymous page cache (consultations.cache): served without a query, keyed by path, query
 and language, never for staff, forms or cookies, and cleared at once by a staff edit."""
 
+import datetime
 import uuid
 
 import pytest
@@ -25,6 +26,7 @@ from consultations.tests.factories import (
 from stakeholders.tests.api_support import data_queries
 from stakeholders.tests.factories import OrganizationFactory
 
+PUBLISHED_AT = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
 pytestmark = pytest.mark.django_db
 
 
@@ -78,7 +80,9 @@ def test_deleting_a_record_clears_the_cache(client):
 
 def test_many_to_many_change_clears_the_cache(client, hearing):
     key_message = KeyMessageFactory(segment__hearing=hearing)
-    contribution = ContributionFactory(hearing=hearing)
+    contribution = ContributionFactory(
+        hearing=hearing, status=ContributionStatus.PUBLISHED, published_at=PUBLISHED_AT
+    )
     client.get(hearing.get_absolute_url())
     before = cache.get(tag_key(ANY))
     key_message.contributions.add(contribution)

@@ -173,11 +173,12 @@ def test_key_messages_link_to_the_published_contributions_they_cite(client):
     hearing = message.segment.hearing
     OutcomeFactory(hearing=hearing)
     cited = published(hearing=hearing, title="Pathways paper")
-    hidden = ContributionFactory(hearing=hearing, title="Still in review")
+    hidden = published(hearing=hearing, title="Withdrawn since")
     message.contributions.set([cited, hidden])
+    Contribution.objects.filter(pk=hidden.pk).update(status=ContributionStatus.WITHDRAWN)
     page = client.get(hearing.get_absolute_url()).content.decode()
     assert f'<a href="{cited.get_absolute_url()}" dir="auto" lang="en">Pathways paper</a>' in page
-    assert "Still in review" not in page
+    assert "Withdrawn since" not in page
 
 
 def test_hearing_page_carries_open_graph_and_canonical(client, seed, settings):
