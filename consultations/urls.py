@@ -1,6 +1,12 @@
 from django.urls import path
 
-from consultations import document_views, people_views, submission_views, views
+from consultations import (
+    document_views,
+    floor_views,
+    people_views,
+    submission_views,
+    views,
+)
 
 app_name = "consultations"
 urlpatterns = [
@@ -16,6 +22,13 @@ urlpatterns = [
         "hearings/<slug:slug>/participants.pdf",
         document_views.participants_pdf,
         name="participants_pdf",
+    ),
+    path("hearings/<slug:slug>/live/", floor_views.live, name="live"),
+    path("hearings/<slug:slug>/floor/", floor_views.floor_segments, name="floor_segments"),
+    path(
+        "hearings/<slug:slug>/floor/<int:order>/",
+        floor_views.floor_console,
+        name="floor_console",
     ),
     path("contributions/", views.contribution_list, name="contributions"),
     path("contributions/<str:reference>/", views.contribution_detail, name="contribution"),

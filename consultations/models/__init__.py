@@ -1,4 +1,5 @@
 from consultations.models.activity import OutgoingEmail, StatusChange
+from consultations.models.floor import FloorList, SpeakerRequest
 from consultations.models.hearings import AccreditationRule, Hearing, Outcome, Process
 from consultations.models.programme import (
     Intervention,
@@ -18,6 +19,7 @@ from consultations.models.texts import (
 __all__ = [
     "AccreditationRule",
     "Contribution",
+    "FloorList",
     "Hearing",
     "HearingTranslation",
     "Intervention",
@@ -30,6 +32,7 @@ __all__ = [
     "Registration",
     "Segment",
     "SegmentTranslation",
+    "SpeakerRequest",
     "StatusChange",
     "SubDiscussion",
     "SubDiscussionTranslation",
