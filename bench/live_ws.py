@@ -51,6 +51,7 @@ def make_hearing(speakers):
     from consultations import services
     from consultations.enums import RegistrationStatus, SegmentKind
     from consultations.models import Hearing, Process, Registration, Segment
+    from stakeholders.enums import StakeholderCategory
     from stakeholders.models import Organization
 
     process, _created = Process.objects.get_or_create(
@@ -71,7 +72,9 @@ def make_hearing(speakers):
     )
     for number in range(speakers):
         organization = Organization.objects.create(
-            name=f"Bench organization {number}", slug=f"bench-organization-{number}"
+            name=f"Bench organization {number}",
+            slug=f"bench-organization-{number}",
+            category=StakeholderCategory.CIVIL_SOCIETY,
         )
         registration = Registration.objects.create(
             hearing=hearing,

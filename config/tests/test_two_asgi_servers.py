@@ -23,6 +23,8 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from consultations import services
+from consultations.enums import SegmentKind
+from consultations.tests.factories import SegmentFactory
 from consultations.tests.floor_support import approved
 
 pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
@@ -86,6 +88,11 @@ def wait_until_up(url, process, seconds=60):
         except requests.RequestException:  # not listening yet
             time.sleep(0.2)
     raise RuntimeError(f"daphne at {url} did not answer in {seconds} s")
+
+
+@pytest.fixture
+def floor_segment():
+    return SegmentFactory(kind=SegmentKind.INTERACTIVE, order=3, title="Interactive discussion")
 
 
 @pytest.fixture
