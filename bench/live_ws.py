@@ -115,7 +115,7 @@ def resident_kib(pid):
 
 
 def wait_until_up(process):
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if process.poll() is not None:
             sys.exit("daphne stopped")
@@ -210,7 +210,10 @@ def main():
         connected_kib, rounds = asyncio.run(measure(token, daphne.pid))
     finally:
         daphne.send_signal(signal.SIGTERM)
-        daphne.wait(timeout=30)
+        try:
+            daphne.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            daphne.kill()
         remove_hearing()
     layer = "Redis" if os.environ.get("REDIS_URL") else "in-memory"
     print(f"{CLIENTS} WebSocket clients on one daphne server, {layer} channel layer")

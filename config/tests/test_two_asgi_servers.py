@@ -77,7 +77,7 @@ def start_daphne(port):
     )
 
 
-def wait_until_up(url, process, seconds=60):
+def wait_until_up(url, process, seconds=300):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

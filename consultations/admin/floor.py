@@ -45,3 +45,23 @@ class FloorListAdmin(ReadOnlyAdmin):
         segment = floor_list.segment
         url = reverse("consultations:floor_console", args=[segment.hearing.slug, segment.order])
         return format_html('<a href="{}">{}</a>', url, _("Run the floor"))
+
+
+@admin.register(SpeakerRequest)
+class SpeakerRequestAdmin(ReadOnlyAdmin):
+    list_display = ["registration", "organization", "floor_list", "state", "seconds_spoken"]
+    list_filter = ["state"]
+    list_select_related = ["registration", "organization", "floor_list__segment"]
+    readonly_fields = [
+        "floor_list",
+        "registration",
+        "organization",
+        "category",
+        "position",
+        "state",
+        "limit_seconds",
+        "requested_at",
+        "started_at",
+        "seconds_spoken",
+        "added_by",
+    ]

@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from consultations import services
+from consultations.enums import SegmentKind
 from consultations.models import (
     AccreditationRule,
     HearingTranslation,
@@ -29,6 +31,7 @@ from consultations.tests.factories import (
     SegmentFactory,
     SubDiscussionFactory,
 )
+from consultations.tests.floor_support import approved
 from stakeholders.tests.factories import OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +54,15 @@ def full_registration(editor):
 def full_contribution(editor):
     segment = SegmentFactory(hearing=full_hearing())
     return ContributionFactory(hearing=segment.hearing, segment=segment, moderated_by=editor)
+
+
+def full_floor_list(editor, i):
+    return services.floor_list_for(SegmentFactory(kind=SegmentKind.INTERACTIVE))
+
+
+def full_speaker_request(editor, i):
+    segment = SegmentFactory(kind=SegmentKind.INTERACTIVE)
+    return services.request_floor(approved(segment, f"Speaker {i}"), segment, by=editor)
 
 
 def full_participation(editor, i):
@@ -99,6 +111,8 @@ BUILDERS = {
     ),
     "organization": lambda editor, i: PersonFactory().organization,
     "person": lambda editor, i: PersonFactory(),
+    "floorlist": full_floor_list,
+    "speakerrequest": full_speaker_request,
     "hearingtranslation": lambda editor, i: HearingTranslation.objects.create(
         hearing=full_hearing(), language="fr", title="Audition", description="Texte"
     ),
