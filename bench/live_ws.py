@@ -31,6 +31,8 @@ CLIENTS = int(os.environ.get("BENCH_WS_CLIENTS", "500"))
 ROUNDS = int(os.environ.get("BENCH_WS_ROUNDS", "5"))
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
 SLUG = "bench-live-speakers-list"
+# Clients connect this many at a time.
+BATCH = 20
 
 
 def setup_django():
@@ -153,10 +155,10 @@ async def measure(token, daphne_pid):
 
     url = f"ws://127.0.0.1:{PORT}/ws/hearings/{SLUG}/live/"
     clients = []
-    for start in range(0, CLIENTS, 50):
+    for start in range(0, CLIENTS, BATCH):
         batch = [
             websockets.connect(url, origin="http://localhost", open_timeout=60, ping_interval=None)
-            for _ in range(start, min(start + 50, CLIENTS))
+            for _ in range(start, min(start + BATCH, CLIENTS))
         ]
         clients += await asyncio.gather(*batch)
     await asyncio.gather(*(client.recv() for client in clients))
@@ -198,10 +200,15 @@ def main():
             "127.0.0.1",
             "-p",
             str(PORT),
+            # Each handshake reads the hearing and the state from the database: on a loaded
+            # machine 500 of them take longer than daphne's default 5 s to be accepted.
+            "--websocket_connect_timeout",
+            "60",
             "config.asgi:application",
         ],
         cwd=ROOT,
         env=environment,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
