@@ -31,6 +31,7 @@ CLIENTS = int(os.environ.get("BENCH_WS_CLIENTS", "500"))
 ROUNDS = int(os.environ.get("BENCH_WS_ROUNDS", "5"))
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
 SLUG = "bench-live-speakers-list"
+SERVER_LOG = Path(os.environ.get("BENCH_WS_SERVER_LOG", "/tmp/bench-live-ws-daphne.log"))  # noqa: S108
 # Clients connect this many at a time.
 BATCH = 20
 
@@ -209,7 +210,7 @@ def main():
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=SERVER_LOG.open("w"),
     )
     try:
         wait_until_up(daphne)
