@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh machine with Python 3.11+: `make run` and `make test`.
 PYTHON ?= python3
 PORT ?= 8000
+# make serve: daphne serves /ws/ here, beside gunicorn.
+WS_PORT ?= $(shell echo $$(($(PORT) + 1)))
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -24,13 +26,15 @@ run: export DJANGO_DEBUG ?= on
 run: export DJANGO_PAGE_CACHE_SECONDS ?= 0
 # Emails, feeds and open data link to the address this server answers at.
 run: export DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
+# runserver is daphne's (first in INSTALLED_APPS): the pages and the WebSocket at one address.
 run: $(VENV)/.requirements
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed_hearing
 	$(BIN)/python manage.py build_open_data --quiet
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# The production stack on this machine: gunicorn (gunicorn.conf.py), whitenoise, debug off. It
+# The production stack on this machine: gunicorn (gunicorn.conf.py) for the pages, daphne for the
+# live speakers' list's WebSocket (/ws/) on the next port, whitenoise, debug off. It
 # needs DJANGO_SECRET_KEY (environment or .env). Plain HTTP on 127.0.0.1, so the HTTPS redirect,
 # HSTS and secure cookies are off unless the environment turns them on; behind a TLS proxy in
 # production they stay on (see README, "Deploying").
@@ -42,7 +46,10 @@ serve: $(VENV)/.requirements
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py build_open_data --quiet
-	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py config.wsgi:application
+	$(BIN)/daphne -b 127.0.0.1 -p $(WS_PORT) config.asgi:application & daphne=$$!; \
+	trap 'kill $$daphne' EXIT INT TERM; \
+	DJANGO_LIVE_SOCKET_ORIGIN=$${DJANGO_LIVE_SOCKET_ORIGIN-ws://127.0.0.1:$(WS_PORT)} \
+	  PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py config.wsgi:application
 
 # make backup [BACKUP=backups/name]: the database (pg_dump or dumpdata) and the uploads.
 # make restore FROM=backups/name.pgdump (or .json.gz): replaces what the database holds.

@@ -50,6 +50,8 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", DEFAULT_SITE_URL)
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # First, so that `runserver` (make run) is daphne's: pages and WebSockets at one address.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "channels",
     "stakeholders",
     "consultations",
 ]
@@ -153,6 +156,19 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# The channel layer carries the speakers' list's changes to the WebSocket screens of every ASGI
+# process: Redis when REDIS_URL is set (several servers share it); else in memory, which serves
+# the screens of one process only (`make run` on a laptop).
+if os.environ.get("REDIS_URL"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "prefix": "hearings"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
 # Lifetime of cached anonymous pages (consultations.cache); 0 turns every page cache off. A staff
 # edit clears them at once, so the lifetime only bounds memory.
 PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 300)
@@ -290,6 +306,12 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+# Where the live speakers' list's WebSocket is served when it is not the page's own address:
+# `make serve` runs daphne on the next port beside gunicorn (ws://127.0.0.1:8001). Behind one
+# proxy, as in production, it stays empty: the page connects to its own host.
+LIVE_SOCKET_ORIGIN = os.environ.get("DJANGO_LIVE_SOCKET_ORIGIN", "").rstrip("/")
+if LIVE_SOCKET_ORIGIN:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] = [SELF, LIVE_SOCKET_ORIGIN]
 
 # Decision emails wait this many minutes before they go (or until staff send them), so that a
 # decision taken back meanwhile never reaches the person; 0 sends them at once.

@@ -183,3 +183,32 @@ class EmailState(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class SpeakerState(models.TextChoices):
+    """Where a request to speak from the floor stands on an interactive segment's list."""
+
+    WAITING = "waiting", _("Waiting")
+    SPEAKING = "speaking", _("Speaking")
+    DONE = "done", _("Spoke")
+    NOT_REACHED = "not_reached", _("Not reached")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @classmethod
+    def queued(cls):
+        """Requests still on the list: at most one of them per registration."""
+        return [cls.WAITING, cls.SPEAKING]
+
+
+# The chair's and the registrant's moves on the speakers' list (`services.floor_*`).
+SPEAKER_MOVES = {
+    SpeakerState.WAITING: {
+        SpeakerState.SPEAKING,
+        SpeakerState.NOT_REACHED,
+        SpeakerState.WITHDRAWN,
+    },
+    SpeakerState.SPEAKING: {SpeakerState.DONE},
+    SpeakerState.DONE: set(),
+    SpeakerState.NOT_REACHED: set(),
+    SpeakerState.WITHDRAWN: set(),
+}

@@ -22,19 +22,25 @@ from consultations.enums import (
     HEARING_MOVES,
     OUTCOME_MOVES,
     REGISTRATION_MOVES,
+    SPEAKER_MOVES,
     ContributionStatus,
     HearingPublication,
     HearingStatus,
     OutcomeStatus,
     RegistrationStatus,
+    SegmentKind,
+    SpeakerState,
 )
 from consultations.models import (
     AccreditationRule,
     Contribution,
+    FloorList,
     Hearing,
+    Intervention,
     Outcome,
     OutgoingEmail,
     Registration,
+    SpeakerRequest,
     StatusChange,
 )
 from consultations.models.submissions import body_fingerprint
@@ -584,3 +590,280 @@ def correct_contribution(contribution, body, by, reason):
     locked.save(update_fields=["body", "updated_at"])
     contribution.refresh_from_db()
     return contribution
+
+
+# The speakers' list ----------------------------------------------------------------------------
+#
+# Every move locks the list's row first, so two staff acting at once (reordering, giving the
+# floor) queue up and each sees the other's result. Once the transaction commits, every screen
+# gets the new public state (`consultations.floor.announce`).
+
+
+def locked_floor_list(floor_list_id):
+    return FloorList.objects.select_for_update().select_related("segment").get(pk=floor_list_id)
+
+
+def floor_list_for(segment):
+    """The speakers' list of an interactive segment, made the first time it is asked for."""
+    if segment.kind != SegmentKind.INTERACTIVE:
+        raise TransitionRefused(
+            _("Only an interactive segment has a speakers' list."), code="not_interactive"
+        )
+    return FloorList.objects.get_or_create(segment=segment)[0]
+
+
+def check_list_running(floor_list):
+    if floor_list.ended_at is not None:
+        raise TransitionRefused(
+            _("This speakers' list has ended: its floor is now in the record."),
+            code="floor_list_ended",
+        )
+
+
+def move_speaker(request, new_state):
+    check_move(SPEAKER_MOVES, SpeakerState(request.state), new_state, _("request to speak"))
+    request.state = new_state
+
+
+def end_current_speaker(floor_list, now):
+    """The speaker holding the floor, if any, is done: they spoke until now."""
+    speaking = (
+        SpeakerRequest.objects.select_for_update()
+        .filter(floor_list=floor_list, state=SpeakerState.SPEAKING)
+        .first()
+    )
+    if speaking is None:
+        return None
+    move_speaker(speaking, SpeakerState.DONE)
+    speaking.seconds_spoken = max(0, round((now - speaking.started_at).total_seconds()))
+    speaking.save(update_fields=["state", "seconds_spoken"])
+    return speaking
+
+
+def announce_on_commit(floor_list):
+    from consultations.floor import announce
+
+    transaction.on_commit(lambda: announce(floor_list.segment.hearing_id))
+
+
+@transaction.atomic
+def request_floor(registration, segment, by=None):
+    """Put an approved registrant on the segment's list, last. `by` is the staff member adding
+    them (by badge, reference or name); without `by`, the registrant asked from their status
+    page, which only works while the list is open to requests."""
+    floor_list = locked_floor_list(floor_list_for(segment).pk)
+    check_list_running(floor_list)
+    if by is None and not floor_list.is_open:
+        raise TransitionRefused(
+            _("The speakers' list is closed to new requests."), code="floor_list_closed"
+        )
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.hearing_id != segment.hearing_id:
+        raise TransitionRefused(
+            _("This registration is for another hearing."), code="other_hearing"
+        )
+    if registration.status != RegistrationStatus.APPROVED:
+        raise TransitionRefused(
+            _("Only an approved registration may ask for the floor."),
+            code="registration_not_approved",
+        )
+    if registration.organization_id is None:
+        raise TransitionRefused(
+            _(
+                "The secretariat has not yet matched this registration to an organization of the "
+                "register: ask at the desk."
+            ),
+            code="organization_unmatched",
+        )
+    if floor_list.requests.filter(
+        registration=registration, state__in=SpeakerState.queued()
+    ).exists():
+        raise TransitionRefused(
+            _("This person is already on the speakers' list."), code="already_queued"
+        )
+    last = floor_list.requests.order_by("-position").values_list("position", flat=True).first()
+    request = SpeakerRequest.objects.create(
+        floor_list=floor_list,
+        registration=registration,
+        organization_id=registration.organization_id,
+        category=registration.category,
+        position=(last or 0) + 1,
+        limit_seconds=floor_list.default_limit_seconds,
+        added_by=by,
+    )
+    announce_on_commit(floor_list)
+    return request
+
+
+@transaction.atomic
+def withdraw_floor_request(request, registration=None, by=None):
+    """The registrant (through their status page: `registration`) or staff (`by`) take a waiting
+    request off the list."""
+    floor_list = locked_floor_list(request.floor_list_id)
+    locked = SpeakerRequest.objects.select_for_update().get(pk=request.pk)
+    if registration is not None and locked.registration_id != registration.pk:
+        raise TransitionRefused(_("This request is not yours."), code="not_yours")
+    move_speaker(locked, SpeakerState.WITHDRAWN)
+    locked.save(update_fields=["state"])
+    announce_on_commit(floor_list)
+    return locked
+
+
+@transaction.atomic
+def move_floor_request(request, steps, by):
+    """Move a waiting request up (`steps` < 0) or down the queue, past as many waiting requests.
+    Positions are swapped under the list's lock, so two chairs reordering at once end in one
+    order that both screens then show."""
+    floor_list = locked_floor_list(request.floor_list_id)
+    check_list_running(floor_list)
+    waiting = list(
+        floor_list.requests.select_for_update()
+        .filter(state=SpeakerState.WAITING)
+        .order_by("position")
+    )
+    index = next((i for i, r in enumerate(waiting) if r.pk == request.pk), None)
+    if index is None:
+        raise TransitionRefused(
+            _("Only a waiting request can move in the queue."), code="not_waiting"
+        )
+    target = min(max(index + steps, 0), len(waiting) - 1)
+    positions = [r.position for r in waiting]
+    waiting.insert(target, waiting.pop(index))
+    changed = [(r, p) for r, p in zip(waiting, positions, strict=True) if r.position != p]
+    # Off the unique positions first, then onto their new ones.
+    top = floor_list.requests.order_by("-position").values_list("position", flat=True).first()
+    for offset, (moved, _position) in enumerate(changed, start=1):
+        moved.position = top + offset
+        moved.save(update_fields=["position"])
+    for moved, position in changed:
+        moved.position = position
+        moved.save(update_fields=["position"])
+    announce_on_commit(floor_list)
+    return waiting
+
+
+@transaction.atomic
+def give_floor(floor_list, request=None, by=None):
+    """Give the floor to `request`, or to the first waiting one; whoever spoke is done. The
+    server's clock starts the speaker's time: every screen counts down from `started_at`."""
+    floor_list = locked_floor_list(floor_list.pk)
+    check_list_running(floor_list)
+    now = timezone.now()
+    waiting = floor_list.requests.select_for_update().filter(state=SpeakerState.WAITING)
+    locked = (
+        waiting.filter(pk=request.pk).first() if request else waiting.order_by("position").first()
+    )
+    if locked is None:
+        raise TransitionRefused(
+            _("Nobody is waiting for the floor.")
+            if request is None
+            else _("This request is no longer waiting for the floor."),
+            code="nobody_waiting",
+        )
+    end_current_speaker(floor_list, now)
+    move_speaker(locked, SpeakerState.SPEAKING)
+    locked.started_at = now
+    locked.save(update_fields=["state", "started_at"])
+    announce_on_commit(floor_list)
+    return locked
+
+
+@transaction.atomic
+def finish_speaker(floor_list, by=None):
+    floor_list = locked_floor_list(floor_list.pk)
+    done = end_current_speaker(floor_list, timezone.now())
+    if done is None:
+        raise TransitionRefused(_("Nobody has the floor."), code="nobody_speaking")
+    announce_on_commit(floor_list)
+    return done
+
+
+@transaction.atomic
+def skip_floor_request(request, by=None):
+    """The chair passes over a waiting request: it stays in the record as not reached."""
+    floor_list = locked_floor_list(request.floor_list_id)
+    locked = SpeakerRequest.objects.select_for_update().get(pk=request.pk)
+    move_speaker(locked, SpeakerState.NOT_REACHED)
+    locked.save(update_fields=["state"])
+    announce_on_commit(floor_list)
+    return locked
+
+
+MIN_SPEAKING_SECONDS = 10
+MAX_SPEAKING_SECONDS = 60 * 60
+
+
+def check_speaking_time(seconds):
+    if not MIN_SPEAKING_SECONDS <= seconds <= MAX_SPEAKING_SECONDS:
+        raise TransitionRefused(
+            _("Give a speaking time between 10 seconds and 60 minutes."), code="bad_limit"
+        )
+
+
+@transaction.atomic
+def set_speaking_time(floor_list, seconds, request=None, by=None):
+    """Change the list's default speaking time (for the requests still waiting too), or one
+    request's, the speaker's included."""
+    check_speaking_time(seconds)
+    floor_list = locked_floor_list(floor_list.pk)
+    check_list_running(floor_list)
+    if request is None:
+        floor_list.default_limit_seconds = seconds
+        floor_list.save(update_fields=["default_limit_seconds", "updated_at"])
+        floor_list.requests.filter(state=SpeakerState.WAITING).update(limit_seconds=seconds)
+    else:
+        SpeakerRequest.objects.filter(
+            pk=request.pk, floor_list=floor_list, state__in=SpeakerState.queued()
+        ).update(limit_seconds=seconds)
+    announce_on_commit(floor_list)
+    return floor_list
+
+
+@transaction.atomic
+def set_floor_list_open(floor_list, is_open, by=None):
+    """Close the list to new requests (the queue still runs), or open it again."""
+    floor_list = locked_floor_list(floor_list.pk)
+    check_list_running(floor_list)
+    floor_list.is_open = is_open
+    floor_list.save(update_fields=["is_open", "updated_at"])
+    announce_on_commit(floor_list)
+    return floor_list
+
+
+@transaction.atomic
+def end_floor_list(floor_list, by=None):
+    """End the segment's list: the speaker finishes, those still waiting were not reached, and
+    each request that had the floor becomes an Intervention of the segment, in speaking order,
+    with its organization and seconds, so it counts in "who was heard". The speaker's name goes
+    into the record only if they agreed to be listed publicly."""
+    floor_list = locked_floor_list(floor_list.pk)
+    check_list_running(floor_list)
+    now = timezone.now()
+    end_current_speaker(floor_list, now)
+    floor_list.requests.filter(state=SpeakerState.WAITING).update(state=SpeakerState.NOT_REACHED)
+    segment = floor_list.segment
+    last = (
+        Intervention.objects.filter(segment=segment)
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+    )
+    spoke = (
+        floor_list.requests.filter(state=SpeakerState.DONE)
+        .select_related("registration")
+        .order_by("started_at", "pk")
+    )
+    Intervention.objects.bulk_create(
+        Intervention(
+            segment=segment,
+            order=(last or 0) + number,
+            organization_id=request.organization_id,
+            speaker_name=request.registration.name if request.registration.listed_publicly else "",
+            seconds_spoken=request.seconds_spoken,
+        )
+        for number, request in enumerate(spoke, start=1)
+    )
+    floor_list.is_open, floor_list.ended_at = False, now
+    floor_list.save(update_fields=["is_open", "ended_at", "updated_at"])
+    announce_on_commit(floor_list)
+    return floor_list

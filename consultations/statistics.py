@@ -7,7 +7,8 @@ role in programme order (segments in order; inside a segment, its own roles befo
 sub-discussions; then the order inside each place), with the organization they held in that role:
 the President of the General Assembly, who opens and closes, counts once, as a speaker. A floor
 intervention names an organization, and perhaps a speaker, but no person of the register, so each
-counts once.
+counts once. Where the live speakers' list recorded how long it lasted, its minutes are added up
+by category and region ("Minutes from the floor").
 
 Region, by the first rule that applies:
 1. someone who spoke in a sub-discussion that has regions counts for that group of regions (the
@@ -46,10 +47,12 @@ from stakeholders.m49 import COUNTRY_REGION, regions_label
 HEARD = "heard"
 REGISTRATIONS = "registrations"
 CONTRIBUTIONS = "contributions"
+FLOOR_MINUTES = "floor_minutes"
 COLUMN_LABELS = {
     HEARD: _("People heard"),
     REGISTRATIONS: _("Approved registrations"),
     CONTRIBUTIONS: _("Published contributions"),
+    FLOOR_MINUTES: _("Minutes from the floor"),
 }
 
 FLOOR = "floor"
@@ -229,15 +232,21 @@ def people_heard(hearing):
 
 
 def floor_heard(hearing):
-    """One (role, category, region key, gender) per floor intervention. One query."""
+    """One (role, category, region key, gender, seconds spoken) per floor intervention; the
+    seconds where the speakers' list recorded them, else 0. One query."""
     interventions = (
         Intervention.objects.filter(placed_in(hearing))
-        .values_list("organization__category", "organization__region", "sub_discussion__regions")
+        .values_list(
+            "organization__category",
+            "organization__region",
+            "sub_discussion__regions",
+            "seconds_spoken",
+        )
         .order_by()
     )
     return [
-        (FLOOR, category, speaker_region(category, region, regions), NOT_STATED)
-        for category, region, regions in interventions
+        (FLOOR, category, speaker_region(category, region, regions), NOT_STATED, seconds or 0)
+        for category, region, regions, seconds in interventions
     ]
 
 
@@ -247,12 +256,21 @@ def who_was_heard(hearing):
     by_role, by_category, by_region, by_gender = (
         {column: Counter() for column in COLUMN_LABELS} for _table in range(4)
     )
-    heard = people_heard(hearing) + floor_heard(hearing)
+    floor = floor_heard(hearing)
+    heard = people_heard(hearing) + [intervention[:4] for intervention in floor]
     for role, category, region, gender in heard:
         by_role[HEARD][role] += 1
         by_category[HEARD][category] += 1
         by_region[HEARD][region] += 1
         by_gender[HEARD][gender] += 1
+    # Minutes from the floor, per row, rounded once the row's seconds are added up.
+    for _role, category, region, _gender, seconds in floor:
+        by_category[FLOOR_MINUTES][category] += seconds
+        by_region[FLOOR_MINUTES][region] += seconds
+    for counters in (by_category, by_region):
+        counters[FLOOR_MINUTES] = Counter(
+            {key: round(seconds / 60) for key, seconds in counters[FLOOR_MINUTES].items()}
+        )
 
     registrations = (
         Registration.objects.filter(hearing=hearing, status=RegistrationStatus.APPROVED)
@@ -279,7 +297,7 @@ def who_was_heard(hearing):
     regions = sorted(
         {key for counter in by_region.values() for key in counter}, key=region_sort_key
     )
-    every = [HEARD, REGISTRATIONS, CONTRIBUTIONS]
+    every = [HEARD, REGISTRATIONS, CONTRIBUTIONS, FLOOR_MINUTES]
     return Statistics(
         heard=len(heard),
         tables=[

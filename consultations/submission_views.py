@@ -3,6 +3,7 @@
 
 import logging
 import mimetypes
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
@@ -19,7 +20,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from redis.exceptions import RedisError
 
 from consultations.access import contribution_for, hearing_for
-from consultations.enums import ContributionStatus, InterfaceLanguage, RegistrationStatus
+from consultations.enums import (
+    ContributionStatus,
+    InterfaceLanguage,
+    RegistrationStatus,
+    SpeakerState,
+)
+from consultations.floor import current_floor_list
 from consultations.forms import (
     BODY_MAX,
     ContributionForm,
@@ -27,7 +34,13 @@ from consultations.forms import (
     organization_suggestions,
 )
 from consultations.markdown import render_markdown
-from consultations.models import Contribution, Hearing, Registration
+from consultations.models import (
+    Contribution,
+    FloorList,
+    Hearing,
+    Registration,
+    SpeakerRequest,
+)
 from consultations.notifications import site_url
 from consultations.ratelimit import address_allows, count_submission, email_allows
 from consultations.services import (
@@ -35,8 +48,10 @@ from consultations.services import (
     TransitionRefused,
     decide_registration,
     moderate_contribution,
+    request_floor,
     submit_contribution,
     submit_registration,
+    withdraw_floor_request,
 )
 from consultations.validators import CONTENT_TYPES
 
@@ -271,15 +286,22 @@ def registration_status(request, token):
     except LinkExpired:
         return link_expired(request)
     error = None
-    if request.method == "POST" and request.POST.get("action") == "cancel":
-        try:
+    action = request.POST.get("action") if request.method == "POST" else None
+    floor = registrant_floor(registration)
+    try:
+        if action == "cancel":
             decide_registration(
                 registration, RegistrationStatus.CANCELLED, through_status_link=True
             )
-        except TransitionRefused as refused:
-            error = refused.messages[0]
-        else:
             return redirect(request.path + "?cancelled=1")
+        if action == "ask_floor" and floor.floor_list is not None:
+            request_floor(registration, floor.floor_list.segment)
+            return redirect(request.path)
+        if action == "withdraw_floor" and floor.request is not None:
+            withdraw_floor_request(floor.request, registration=registration)
+            return redirect(request.path)
+    except TransitionRefused as refused:
+        error = refused.messages[0]
     return render(
         request,
         "consultations/forms/registration_status.html",
@@ -288,9 +310,30 @@ def registration_status(request, token):
             "hearing": registration.hearing,
             "can_cancel": registration.status in RegistrationStatus.active(),
             "cancelled": "cancelled" in request.GET,
+            "floor": floor,
             "error": error,
         },
     )
+
+
+@dataclass
+class RegistrantFloor:
+    """The hearing's running speakers' list as one approved registrant sees it."""
+
+    floor_list: FloorList | None
+    request: SpeakerRequest | None
+
+
+def registrant_floor(registration):
+    floor_list = None
+    if registration.status == RegistrationStatus.APPROVED:
+        floor_list = current_floor_list(registration.hearing_id)
+    if floor_list is None or floor_list.ended_at is not None:
+        return RegistrantFloor(None, None)
+    request = floor_list.requests.filter(
+        registration=registration, state__in=SpeakerState.queued()
+    ).first()
+    return RegistrantFloor(floor_list, request)
 
 
 # Contribution ----------------------------------------------------------------------------------

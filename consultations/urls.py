@@ -1,6 +1,13 @@
 from django.urls import path
 
-from consultations import document_views, people_views, process_views, submission_views, views
+from consultations import (
+    document_views,
+    floor_views,
+    people_views,
+    process_views,
+    submission_views,
+    views,
+)
 
 app_name = "consultations"
 urlpatterns = [
@@ -18,6 +25,13 @@ urlpatterns = [
         name="participants_pdf",
     ),
     path("processes/<str:code>/", process_views.process_detail, name="process"),
+    path("hearings/<slug:slug>/live/", floor_views.live, name="live"),
+    path("hearings/<slug:slug>/floor/", floor_views.floor_segments, name="floor_segments"),
+    path(
+        "hearings/<slug:slug>/floor/<int:order>/",
+        floor_views.floor_console,
+        name="floor_console",
+    ),
     path("contributions/", views.contribution_list, name="contributions"),
     path("contributions/<str:reference>/", views.contribution_detail, name="contribution"),
     path("language/<str:code>/", views.set_language, name="set_language"),

@@ -1,5 +1,6 @@
 from consultations.models.activity import OutgoingEmail, StatusChange
 from consultations.models.campaigns import SignatureBand, TextSignature
+from consultations.models.floor import FloorList, SpeakerRequest
 from consultations.models.hearings import AccreditationRule, Hearing, Outcome, Process
 from consultations.models.programme import (
     Intervention,
@@ -20,6 +21,7 @@ from consultations.models.trail import ProcessDocument, ProcessPhase
 __all__ = [
     "AccreditationRule",
     "Contribution",
+    "FloorList",
     "Hearing",
     "HearingTranslation",
     "Intervention",
@@ -35,6 +37,7 @@ __all__ = [
     "Segment",
     "SegmentTranslation",
     "SignatureBand",
+    "SpeakerRequest",
     "StatusChange",
     "SubDiscussion",
     "SubDiscussionTranslation",

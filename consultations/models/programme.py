@@ -352,6 +352,12 @@ class Intervention(Placed):
     )
     speaker_name = models.CharField(_("speaker"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    seconds_spoken = models.PositiveIntegerField(
+        _("seconds spoken"),
+        null=True,
+        blank=True,
+        help_text=_("Recorded by the speakers' list; empty where the record does not say."),
+    )
 
     class Meta:
         verbose_name = _("intervention from the floor")

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consultations.enums import ContributionStatus
+from consultations import services
+from consultations.enums import ContributionStatus, SegmentKind
 from consultations.models import (
     AccreditationRule,
     HearingTranslation,
@@ -32,6 +33,7 @@ from consultations.tests.factories import (
     SegmentFactory,
     SubDiscussionFactory,
 )
+from consultations.tests.floor_support import approved
 from stakeholders.tests.factories import OrganizationFactory, PersonFactory
 
 PUBLISHED_AT = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
@@ -55,6 +57,15 @@ def full_registration(editor):
 def full_contribution(editor):
     segment = SegmentFactory(hearing=full_hearing())
     return ContributionFactory(hearing=segment.hearing, segment=segment, moderated_by=editor)
+
+
+def full_floor_list(editor, i):
+    return services.floor_list_for(SegmentFactory(kind=SegmentKind.INTERACTIVE))
+
+
+def full_speaker_request(editor, i):
+    segment = SegmentFactory(kind=SegmentKind.INTERACTIVE)
+    return services.request_floor(approved(segment, f"Speaker {i}"), segment, by=editor)
 
 
 def full_participation(editor, i):
@@ -111,6 +122,8 @@ BUILDERS = {
     ),
     "organization": lambda editor, i: PersonFactory().organization,
     "person": lambda editor, i: PersonFactory(),
+    "floorlist": full_floor_list,
+    "speakerrequest": full_speaker_request,
     "hearingtranslation": lambda editor, i: HearingTranslation.objects.create(
         hearing=full_hearing(), language="fr", title="Audition", description="Texte"
     ),

@@ -28,6 +28,7 @@ def test_schema_is_valid_openapi_3(client):
     assert "/api/v1/auth/token/" in schema["paths"]
     assert "/api/v1/registrations/{id}/decide/" in schema["paths"]
     assert "/api/v1/contributions/{reference}/moderate/" in schema["paths"]
+    assert "/api/v1/hearings/{slug}/speakers/" in schema["paths"]
     hearing = schema["components"]["schemas"]["Hearing"]["properties"]
     for name in [
         "url",
