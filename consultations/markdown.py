@@ -114,8 +114,14 @@ def markdown_without_raw_html():
 def render_markdown(text):
     """Safe HTML for `text`; links get rel="nofollow noopener noreferrer"."""
     html = markdown_without_raw_html().convert(text)
-    # The page's own title is its only h1: the author's headings start one level below it.
-    html = re.sub(r"<(/?)h([1-5])>", lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html)
+    # The page's own title is its only h1: the author's highest heading becomes an h2 and the
+    # others keep their distance from it, so "## Recommendations" alone is not an h3 under the h1.
+    levels = [int(level) for level in re.findall(r"<h([1-6])>", html)]
+    if levels:
+        shift = 2 - min(levels)
+        html = re.sub(
+            r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}>", html
+        )
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -99,3 +99,16 @@ def test_unsafe_addresses_are_still_neutralised(text, html):
     assert "javascript:" not in rendered.lower()
     assert "data:" not in rendered
     assert "<img" not in rendered
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# Title\n\n## Part", "<h2>Title</h2>\n<h3>Part</h3>"),
+        ("## Recommendations\n\n### One", "<h2>Recommendations</h2>\n<h3>One</h3>"),
+        ("### Alone", "<h2>Alone</h2>"),
+        ("#### Deep\n\n###### Deepest", "<h2>Deep</h2>\n<h4>Deepest</h4>"),
+    ],
+)
+def test_the_authors_highest_heading_comes_right_under_the_pages_title(text, expected):
+    assert str(render_markdown(text)) == expected
