@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations import document_views, people_views, submission_views, views
+from consultations import document_views, door_views, people_views, submission_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
         document_views.participants_pdf,
         name="participants_pdf",
     ),
+    path("hearings/<slug:slug>/check-in/", door_views.check_in_page, name="check_in"),
+    path("hearings/<slug:slug>/badges.pdf", door_views.badge_sheet, name="badge_sheet"),
+    path("registrations/badge/<str:token>/", door_views.badge, name="badge"),
     path("contributions/", views.contribution_list, name="contributions"),
     path("contributions/<str:reference>/", views.contribution_detail, name="contribution"),
     path("language/<str:code>/", views.set_language, name="set_language"),

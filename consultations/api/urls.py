@@ -17,6 +17,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from consultations.api import views
+from consultations.api.check_in import CheckInView
 from consultations.api.parsers import StrictJSONParser
 from consultations.opendata import open_data_response
 from stakeholders.api.views import OrganizationViewSet
@@ -65,6 +66,7 @@ router.register("registrations", views.RegistrationViewSet, basename="registrati
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("open-data/", OpenDataView.as_view(), name="open-data"),
+    path("hearings/<slug:slug>/check-in/", CheckInView.as_view(), name="check-in"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

@@ -41,6 +41,11 @@ def dashboard_hearings():
         .annotate(
             pending=counted(Registration.objects.filter(status=RegistrationStatus.PENDING)),
             approved=counted(Registration.objects.filter(status=RegistrationStatus.APPROVED)),
+            arrived=counted(
+                Registration.objects.filter(
+                    status=RegistrationStatus.APPROVED, checked_in_at__isnull=False
+                )
+            ),
             awaiting=counted(
                 Contribution.objects.filter(status__in=ContributionStatus.awaiting_review())
             ),
