@@ -21,7 +21,7 @@ from consultations.services import check_in
 from consultations.statistics import who_was_heard
 from consultations.tests.factories import ContributionFactory, HearingFactory, RegistrationFactory
 from stakeholders.enums import StakeholderCategory
-from stakeholders.tests.api_support import fresh_throttle  # noqa: F401
+from stakeholders.tests.api_support import data_queries, fresh_throttle  # noqa: F401
 from stakeholders.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,19 @@ def test_name_search_lists_matches_each_with_a_check_in_button(client, door, hea
     assert "Ada Lovelace" in by_organization
     nobody = client.get(page_url(hearing), {"q": "zzz"}).content.decode()
     assert "Nobody registered for this hearing matches." in nobody
+
+
+@pytest.mark.parametrize("matches", [2, 15])
+def test_name_search_costs_the_same_however_many_match(client, door, hearing, matches):
+    for n in range(matches):
+        approved(hearing, f"Searched Person {n}")
+    client.force_login(door)
+    client.get(page_url(hearing))
+    # 1 the session, 2 the user, 3 and 4 the user's own and their groups' permissions, 5 the
+    # hearing with its process, 6 the matches with their hearing, process and organization.
+    with data_queries(6):
+        response = client.get(page_url(hearing), {"q": "searched person"})
+    assert response.content.decode().count('class="result-name"') == matches
 
 
 def test_page_loads_its_scripts_from_the_site_only(client, door, hearing):
