@@ -3,6 +3,7 @@ accepts), its links in the approval email and on the status page, the link refus
 registration is cancelled, and the staff's A4 sheets in name order."""
 
 import re
+import subprocess
 
 import pytest
 import segno
@@ -38,10 +39,15 @@ def approved(hearing, name, **fields):
     )
 
 
-def page_sizes(pdf):
-    """Each page's width and height in millimetres, from the PDF's media boxes."""
-    boxes = re.findall(rb"/MediaBox \[\s*([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)\s*\]", pdf)
-    return [(round(float(w) / MM), round(float(h) / MM)) for _x, _y, w, h in boxes]
+def page_sizes(pdf, tmp_path):
+    """Each page's width and height in millimetres, as poppler's pdfinfo reads them."""
+    path = tmp_path / "sizes.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "1000", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
+    return [(round(float(w) / MM), round(float(h) / MM)) for w, h in sizes]
 
 
 def test_badge_pdf_shows_who_and_where(client, hearing, tmp_path):
@@ -66,7 +72,7 @@ def test_badge_pdf_shows_who_and_where(client, hearing, tmp_path):
     ):
         assert shown in text
     assert ada.email not in text
-    assert page_sizes(response.content) == [(76, 102)]
+    assert page_sizes(response.content, tmp_path) == [(76, 102)]
 
 
 def test_badge_qr_code_is_the_token_the_door_accepts(client, hearing, door):
@@ -153,7 +159,7 @@ def test_sheet_holds_every_approved_badge_in_name_order_four_per_a4_page(
     assert response.status_code == 200
     pages = pdftotext(response.content, tmp_path)
     assert len(pages) == 2
-    assert page_sizes(response.content) == [(210, 297), (210, 297)]
+    assert page_sizes(response.content, tmp_path) == [(210, 297), (210, 297)]
     order = sorted(names)
     text = flowing(" ".join(pages))
     positions = [text.index(name) for name in order]
