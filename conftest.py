@@ -145,6 +145,15 @@ def viewer(django_user_model):
 
 
 @pytest.fixture
+def door(django_user_model):
+    """Secretariat staff at the hearing's door: may check people in and register walk-ins, and
+    nothing else."""
+    from consultations.roles import DOOR
+
+    return staff_in_role(django_user_model, "door", "pw-door-1", DOOR)
+
+
+@pytest.fixture
 def stakeholder(django_user_model):
     """Someone from outside the secretariat with an account: no staff rights at all."""
     return django_user_model.objects.create_user("stakeholder", "ngo@example.org", "pw-ngo-1")

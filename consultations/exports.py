@@ -65,6 +65,9 @@ REGISTRATION_COLUMNS = [
     (_("on the public list of participants"), lambda r: r.listed_publicly),
     (_("registered"), lambda r: r.created_at),
     (_("decided"), lambda r: r.decided_at),
+    (_("walk-in"), lambda r: r.walk_in),
+    (_("checked in"), lambda r: r.checked_in_at),
+    (_("checked in by"), lambda r: r.checked_in_by.get_username() if r.checked_in_by else ""),
 ]
 
 CONTRIBUTION_COLUMNS = [
@@ -89,7 +92,9 @@ CONTRIBUTION_COLUMNS = [
 
 
 def registrations_queryset(queryset):
-    return queryset.select_related("hearing__process", "organization").order_by("created_at", "pk")
+    return queryset.select_related("hearing__process", "organization", "checked_in_by").order_by(
+        "created_at", "pk"
+    )
 
 
 def contributions_queryset(queryset):

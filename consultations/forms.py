@@ -313,3 +313,23 @@ class ContributionForm(PublicForm):
     def clean_attachment(self):
         attachment = self.cleaned_data.get("attachment")
         return checked_document(attachment) if attachment else attachment
+
+
+class WalkInForm(PublicForm):
+    """Someone registered at the door by staff: who they are, what the badge and the statistics
+    need, and their consent to the privacy notice, which staff read to them."""
+
+    privacy_consent = forms.BooleanField(
+        label=_("The person has read the privacy notice and agrees to it."),
+        error_messages={"required": _("Please confirm the person accepts the privacy notice.")},
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["honorific", "name", "email", "category", "country"]
+        labels = {
+            "honorific": _("Honorific (optional)"),
+            "name": _("Full name"),
+            "email": _("Email"),
+            "country": _("Country"),
+        }

@@ -119,9 +119,7 @@ def render_markdown(text):
     levels = [int(level) for level in re.findall(r"<h([1-6])>", html)]
     if levels:
         shift = 2 - min(levels)
-        html = re.sub(
-            r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}>", html
-        )
+        html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}>", html)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -16,6 +16,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from consultations.badges import badge_path, badge_token, code_matches, registration_id_from_code
 from consultations.campaigns import join_campaign
 from consultations.enums import (
     CONTRIBUTION_MOVES,
@@ -44,7 +45,7 @@ from consultations.models import (
     StatusChange,
 )
 from consultations.models.submissions import body_fingerprint
-from consultations.notifications import queue_email
+from consultations.notifications import queue_email, site_url
 
 
 class TransitionRefused(ValidationError):
@@ -198,7 +199,13 @@ def decide_registration(registration, new_status, by=None, reason="", through_st
             else "registration_taken_back",
             to=locked.email,
             language=locked.language,
-            context={"registration": locked, "reason": reason},
+            context={
+                "registration": locked,
+                "reason": reason,
+                "badge_url": site_url(badge_path(locked))
+                if new_status == RegistrationStatus.APPROVED
+                else "",
+            },
             decision=change,
             hold=by is not None,
         )
@@ -867,3 +874,90 @@ def end_floor_list(floor_list, by=None):
     floor_list.save(update_fields=["is_open", "ended_at", "updated_at"])
     announce_on_commit(floor_list)
     return floor_list
+
+
+# The door ---------------------------------------------------------------------------------------
+
+
+class UnknownBadge(Exception):
+    """A code that names no registration: tampered, mistyped, or not one of ours."""
+
+
+class CheckInRefused(TransitionRefused):
+    """A registration the door may not admit, or one already admitted; `registration` is it,
+    loaded with its organization and, once checked in, who checked it in."""
+
+    def __init__(self, message, code, registration):
+        super().__init__(message, code=code)
+        self.registration = registration
+
+
+def refuse_at_door(registration, hearing):
+    """Why the door turns `registration` away at `hearing`, as a `CheckInRefused`, or None."""
+    if registration.hearing_id != hearing.pk:
+        return CheckInRefused(_("Another hearing"), "another_hearing", registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return CheckInRefused(_("Cancelled"), "cancelled", registration)
+    if registration.status != RegistrationStatus.APPROVED:
+        return CheckInRefused(_("Not approved"), "not_approved", registration)
+    if registration.checked_in_at is not None:
+        return CheckInRefused(
+            _("Already checked in at %(time)s by %(by)s.")
+            % {
+                "time": formats.time_format(
+                    timezone.localtime(registration.checked_in_at, hearing.zone), "H:i"
+                ),
+                "by": registration.checked_in_by or _("a staff member no longer listed"),
+            },
+            "already_checked_in",
+            registration,
+        )
+    return None
+
+
+@transaction.atomic
+def check_in(hearing, code, by):
+    """Admit the holder of a badge at `hearing`'s door: `code` is the badge's QR token or its
+    printed reference. The row is locked, so two doors scanning the same badge at once admit it
+    once: the second finds it checked in. Raises `UnknownBadge` or `CheckInRefused`; returns
+    the registration, checked in by `by` now. Queries: the locked row with its organization,
+    the update, its history row, its status change."""
+    registration_id = registration_id_from_code(code)
+    locked = None
+    if registration_id is not None:
+        locked = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("hearing__process", "organization", "checked_in_by")
+            .filter(pk=registration_id)
+            .first()
+        )
+    if locked is None or not code_matches(code, locked):
+        raise UnknownBadge(code)
+    refusal = refuse_at_door(locked, hearing)
+    if refusal is not None:
+        raise refusal
+    locked.checked_in_at, locked.checked_in_by = timezone.now(), by
+    if by is not None:
+        locked._history_user = by
+    locked.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = str(_("Checked in at the door"))
+    log_move(locked, locked.status, locked.status, by=by, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def register_walk_in(registration, link, by):
+    """Someone who arrives unregistered, while seats remain: registered by door staff through
+    `submit_registration`, approved through `decide_registration` (which checks the seats and
+    the hearing's accreditation rules) and checked in, all or nothing, and marked as a walk-in.
+    `link` builds the status link of the confirmation email, as for the public form."""
+    registration.walk_in = True
+    stored, created = submit_registration(registration, link, by=by)
+    if not created:
+        raise TransitionRefused(
+            _("This email address is already registered for this hearing: find it by name."),
+            code="already_registered",
+        )
+    decide_registration(stored, RegistrationStatus.APPROVED, by=by)
+    return check_in(stored.hearing, badge_token(stored), by)

@@ -27,6 +27,9 @@ as Women; a man's title (Mr., Sir, M., Sr.) and no woman's as Men; anything else
 "H.E." alone, or both kinds) as Not stated. "H.E. Mr." is a man's. Floor interventions record no
 honorific: Not stated.
 
+Attended: approved registrations checked in at the door, walk-ins included, counted as
+registrations are.
+
 Registrations and contributions count by the category and country their authors gave: United
 Nations system and intergovernmental as International, else the country's region, else Not stated.
 Contributions record no honorific, so the gender table has no column for them.
@@ -46,11 +49,13 @@ from stakeholders.m49 import COUNTRY_REGION, regions_label
 
 HEARD = "heard"
 REGISTRATIONS = "registrations"
+ATTENDED = "attended"
 CONTRIBUTIONS = "contributions"
 FLOOR_MINUTES = "floor_minutes"
 COLUMN_LABELS = {
     HEARD: _("People heard"),
     REGISTRATIONS: _("Approved registrations"),
+    ATTENDED: _("Attended"),
     CONTRIBUTIONS: _("Published contributions"),
     FLOOR_MINUTES: _("Minutes from the floor"),
 }
@@ -252,7 +257,8 @@ def floor_heard(hearing):
 
 def who_was_heard(hearing):
     """Queries: 1 programme roles with people, organizations and places, 2 floor interventions,
-    3 approved registrations grouped, 4 published contributions grouped."""
+    3 approved registrations grouped, with those who attended (checked in at the door), 4
+    published contributions grouped."""
     by_role, by_category, by_region, by_gender = (
         {column: Counter() for column in COLUMN_LABELS} for _table in range(4)
     )
@@ -275,13 +281,15 @@ def who_was_heard(hearing):
     registrations = (
         Registration.objects.filter(hearing=hearing, status=RegistrationStatus.APPROVED)
         .values_list("category", "country", "honorific")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), arrived=Count("id", filter=Q(checked_in_at__isnull=False)))
         .order_by()
     )
-    for category, country, honorific, n in registrations:
-        by_category[REGISTRATIONS][category] += n
-        by_region[REGISTRATIONS][author_region(category, COUNTRY_REGION.get(country))] += n
-        by_gender[REGISTRATIONS][gender_of(honorific)] += n
+    for category, country, honorific, n, arrived in registrations:
+        region = author_region(category, COUNTRY_REGION.get(country))
+        for column, count in ((REGISTRATIONS, n), (ATTENDED, arrived)):
+            by_category[column][category] += count
+            by_region[column][region] += count
+            by_gender[column][gender_of(honorific)] += count
 
     contributions = (
         Contribution.objects.published()
@@ -297,7 +305,7 @@ def who_was_heard(hearing):
     regions = sorted(
         {key for counter in by_region.values() for key in counter}, key=region_sort_key
     )
-    every = [HEARD, REGISTRATIONS, CONTRIBUTIONS, FLOOR_MINUTES]
+    every = [HEARD, REGISTRATIONS, ATTENDED, CONTRIBUTIONS, FLOOR_MINUTES]
     return Statistics(
         heard=len(heard),
         tables=[
@@ -324,7 +332,7 @@ def who_was_heard(hearing):
                 _("Gender"),
                 GENDER_LABELS,
                 by_gender,
-                [HEARD, REGISTRATIONS],
+                [HEARD, REGISTRATIONS, ATTENDED],
             ),
         ],
     )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from redis.exceptions import RedisError
 
 from consultations.access import contribution_for, hearing_for
+from consultations.badges import badge_path
 from consultations.enums import (
     ContributionStatus,
     InterfaceLanguage,
@@ -309,6 +310,9 @@ def registration_status(request, token):
             "registration": registration,
             "hearing": registration.hearing,
             "can_cancel": registration.status in RegistrationStatus.active(),
+            "badge_path": badge_path(registration)
+            if registration.status == RegistrationStatus.APPROVED
+            else "",
             "cancelled": "cancelled" in request.GET,
             "floor": floor,
             "error": error,

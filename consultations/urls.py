@@ -2,6 +2,7 @@ from django.urls import path
 
 from consultations import (
     document_views,
+    door_views,
     floor_views,
     people_views,
     process_views,
@@ -32,6 +33,9 @@ urlpatterns = [
         floor_views.floor_console,
         name="floor_console",
     ),
+    path("hearings/<slug:slug>/check-in/", door_views.check_in_page, name="check_in"),
+    path("hearings/<slug:slug>/badges.pdf", door_views.badge_sheet, name="badge_sheet"),
+    path("registrations/badge/<str:token>/", door_views.badge, name="badge"),
     path("contributions/", views.contribution_list, name="contributions"),
     path("contributions/<str:reference>/", views.contribution_detail, name="contribution"),
     path("language/<str:code>/", views.set_language, name="set_language"),

@@ -17,6 +17,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from consultations.api import views
+from consultations.api.check_in import CheckInView
 from consultations.api.floor import SpeakersView
 from consultations.api.parsers import StrictJSONParser
 from consultations.opendata_file import open_data_response
@@ -69,6 +70,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("open-data/", OpenDataView.as_view(), name="open-data"),
     path("hearings/<slug:slug>/speakers/", SpeakersView.as_view(), name="speakers"),
+    path("hearings/<slug:slug>/check-in/", CheckInView.as_view(), name="check-in"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

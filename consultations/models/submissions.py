@@ -158,6 +158,22 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
     )
+    walk_in = models.BooleanField(
+        _("walk-in"),
+        default=False,
+        editable=False,
+        help_text=_("Registered at the door on the day of the hearing."),
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True, editable=False)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = RegistrationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -166,6 +182,9 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["-created_at"]
+        permissions = [
+            ("check_in_registration", _("Can check people in and register walk-ins")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 F("hearing"),
@@ -213,6 +232,9 @@ class Registration(models.Model):
             models.Index(
                 fields=["hearing", "organization", "status"], name="registration_org_status"
             ),
+            # Arrivals: the dashboard's count of a hearing's checked-in registrations and the
+            # attendance statistics.
+            models.Index(fields=["hearing", "checked_in_at"], name="registration_arrivals"),
         ]
 
     def __str__(self):

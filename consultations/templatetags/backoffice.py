@@ -45,6 +45,11 @@ def dashboard_hearings():
             pending=counted(Registration.objects.filter(status=RegistrationStatus.PENDING)),
             approved=counted(Registration.objects.filter(status=RegistrationStatus.APPROVED)),
             waitlisted=counted(Registration.objects.filter(status=RegistrationStatus.WAITLISTED)),
+            arrived=counted(
+                Registration.objects.filter(
+                    status=RegistrationStatus.APPROVED, checked_in_at__isnull=False
+                )
+            ),
             awaiting=counted(
                 Contribution.objects.filter(status__in=ContributionStatus.awaiting_review())
             ),

@@ -8,17 +8,18 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from consultations.roles import EDITORS, VIEWERS
+from consultations.roles import DOOR, EDITORS, VIEWERS
 
-ROLES = {"editor": EDITORS, "viewer": VIEWERS}
+ROLES = {"editor": EDITORS, "viewer": VIEWERS, "door": DOOR}
 
 
 class Command(BaseCommand):
     help = (
         "Create a secretariat staff account in one role: editors change hearings, decide "
-        "registrations and moderate contributions; viewers read only. The password is asked for "
-        "unless --password-from-env names an environment variable holding it. For an account "
-        "that exists, change its role (its password stays)."
+        "registrations and moderate contributions; viewers read only; door staff only check "
+        "people in and register walk-ins. The password is asked for unless --password-from-env "
+        "names an environment variable holding it. For an account that exists, change its role "
+        "(its password stays)."
     )
 
     def add_arguments(self, parser):
