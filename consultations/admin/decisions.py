@@ -140,6 +140,13 @@ class DecisionsMixin:
     def decisions(self):
         return {}
 
+    def get_list_display(self, request):
+        """Filtered to one hearing, the list does not repeat that hearing's long title per row."""
+        shown = super().get_list_display(request)
+        if "hearing__id__exact" in request.GET:
+            return [column for column in shown if column != "hearing"]
+        return shown
+
     def confirm(self, request, queryset, action):
         decision = self.decisions()[action]
         if "apply" in request.POST:

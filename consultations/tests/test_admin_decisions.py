@@ -484,3 +484,15 @@ def test_only_superusers_delete_and_delete_comes_last(client, editor, django_use
     ]
     assert actions[1] == "approve"
     assert actions[-1] == "delete_selected"
+
+
+@pytest.mark.parametrize("changelist", [REGISTRATIONS, CONTRIBUTIONS])
+def test_a_list_filtered_to_one_hearing_does_not_repeat_its_title(client, editor, changelist):
+    hearing = HearingFactory(title="A hearing with a title long enough to push columns away")
+    RegistrationFactory(hearing=hearing)
+    ContributionFactory(hearing=hearing)
+    client.force_login(editor)
+    every_hearing = client.get(changelist).content.decode()
+    one_hearing = client.get(changelist, {"hearing__id__exact": hearing.pk}).content.decode()
+    assert "column-hearing" in every_hearing
+    assert "column-hearing" not in one_hearing
