@@ -102,6 +102,10 @@ WORK_SECTIONS = [
         ],
     ),
     (
+        _("On the hearing day"),
+        ["consultations.floorlist", "consultations.speakerrequest"],
+    ),
+    (
         _("Hearings and their programme"),
         [
             "consultations.hearing",

@@ -117,3 +117,13 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Contribution {n}")
     body = "We recommend more regular pathways."
     consent = PublicationConsent.NAMED
+
+
+def cite_past_the_rule(key_message, *contributions):
+    """Citations the model refuses now (a contribution not published, or of another hearing),
+    written as rows from before the rule, or as a citation whose contribution was taken down
+    after it was cited, would be: the public views must still leave them out."""
+    through = KeyMessage.contributions.through
+    through.objects.bulk_create(
+        through(keymessage=key_message, contribution=contribution) for contribution in contributions
+    )

@@ -43,6 +43,7 @@ def test_dashboard_groups_the_models_by_the_days_work(client, editor):
     content = client.get(DASHBOARD).content.decode()
     assert sections(content) == [
         "Decisions of the day",
+        "On the hearing day",
         "Hearings and their programme",
         "Outcomes",
         "Who takes part",
@@ -50,6 +51,7 @@ def test_dashboard_groups_the_models_by_the_days_work(client, editor):
     ]
     assert section_of(content, "registration") == "Decisions of the day"
     assert section_of(content, "outgoingemail") == "Decisions of the day"
+    assert section_of(content, "speakerrequest") == "On the hearing day"
     assert section_of(content, "segment") == "Hearings and their programme"
     assert section_of(content, "keymessage") == "Outcomes"
     assert section_of(content, "person") == "Who takes part"

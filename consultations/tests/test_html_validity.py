@@ -62,6 +62,9 @@ def pages(client, settings, tmp_path):
         SEED + "outcomes/",
         SEED + "statistics/",
         SEED + "participants/",
+        SEED + "live/",
+        SEED + "live/?display=1",
+        "/processes/GCM/",
         "/contributions/",
         "/contributions/?category=astronaut&q=nothing",
         contribution.get_absolute_url(),
@@ -108,4 +111,4 @@ def test_nu_checker_finds_no_error_on_any_public_page(pages):
         if message["type"] == "error" or message.get("subType") == "fatal"
     ]
     assert errors == []
-    assert len(files) == 32
+    assert len(files) == 38

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from consultations.enums import OutcomeStatus, ParticipationRole, RegistrationStatus
+from consultations.identity import SITE_NAME
 from consultations.models import Outcome
 from consultations.tests.documents_support import flowing, pdftotext
 from consultations.tests.factories import (
@@ -115,7 +116,8 @@ def test_the_list_shows_speakers_then_consenting_approved_registrants(client, he
         "Member State Ruritania H.E. Ms. Ada Envoy, Permanent Representative "
         "Civil society organization Zeta Network Mr. Ben Speaker, Director"
     )
-    assert registrants.split("Informal interactive")[0].strip() == (
+    # Up to the footer, which opens with the site's name.
+    assert registrants.split(str(SITE_NAME))[0].strip() == (
         "Civil society organization "
         "Typed Collective Eve Typed "
         "Zeta Network Dr. Carla Listed, Researcher "

@@ -17,6 +17,7 @@ from consultations.tests.factories import (
     OutcomeFactory,
     ProcessFactory,
     SegmentFactory,
+    cite_past_the_rule,
 )
 from stakeholders.tests.api_support import data_queries
 
@@ -61,10 +62,8 @@ def trail():
     message = KeyMessageFactory(
         segment=SegmentFactory(hearing=told), text="Regular pathways reduce irregular migration."
     )
-    message.contributions.add(
-        published_contribution(hearing=told, title="Pathways submission"),
-        ContributionFactory(hearing=told, title="Pending submission"),
-    )
+    message.contributions.add(published_contribution(hearing=told, title="Pathways submission"))
+    cite_past_the_rule(message, ContributionFactory(hearing=told, title="Pending submission"))
     draft_outcome = HearingFactory(
         process=process, title="New York hearing", date=datetime.date(2017, 12, 4)
     )

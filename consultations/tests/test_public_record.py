@@ -30,6 +30,7 @@ from consultations.tests.factories import (
     RegistrationFactory,
     SegmentFactory,
     SubDiscussionFactory,
+    cite_past_the_rule,
 )
 from consultations.word import DOCX
 from stakeholders.tests.factories import OrganizationFactory, PersonFactory
@@ -248,7 +249,8 @@ def markers(settings, tmp_path):
     seed_message = KeyMessageFactory(
         segment=seed.segments.first(), order=99, text="Public key message citing hidden work"
     )
-    seed_message.contributions.add(
+    cite_past_the_rule(
+        seed_message,
         hidden_contribution,
         ContributionFactory(
             hearing=seed, title=MARKERS["pending contribution a published key message cites"]

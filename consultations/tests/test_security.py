@@ -236,9 +236,9 @@ def test_tampered_status_links_are_not_found(client):
 # Moderation rights -------------------------------------------------------------------------
 
 
-def changelist_action(client, action, contribution, method="post"):
+def changelist_action(client, action, contribution, method="post", **extra):
     url = reverse("admin:consultations_contribution_changelist")
-    data = {"action": action, "_selected_action": [contribution.pk], "index": 0}
+    data = {"action": action, "_selected_action": [contribution.pk], "index": 0, **extra}
     return getattr(client, method)(url, data)
 
 
@@ -269,8 +269,11 @@ def test_moderation_by_get_changes_nothing(client, editor, hearing):
 def test_moderation_by_an_editor_works(client, editor, hearing, django_capture_on_commit_callbacks):
     contribution = ContributionFactory(hearing=hearing)
     client.force_login(editor)
+    # The action asks first: nothing changes until the confirmation page comes back applied.
+    assert changelist_action(client, "publish", contribution).status_code == 200
+    assert Contribution.objects.get().status == ContributionStatus.SUBMITTED
     with django_capture_on_commit_callbacks(execute=True):
-        response = changelist_action(client, "publish", contribution)
+        response = changelist_action(client, "publish", contribution, apply="1")
     assert response.status_code == 302
     contribution.refresh_from_db()
     assert contribution.status == ContributionStatus.PUBLISHED

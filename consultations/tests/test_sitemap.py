@@ -22,9 +22,10 @@ def add_published(count):
 
 
 def index(client):
-    # Per section, its count for paging (the hearing pages' one list reads hearings twice), and
-    # for contributions one MAX(updated_at) for lastmod: 7 whatever the number of rows.
-    with data_queries(7):
+    # Per section (processes, hearings, outcomes, contributions, organizations, people), its
+    # count for paging (the hearing pages' one list reads hearings twice), and for contributions
+    # one MAX(updated_at) for lastmod: 8 whatever the number of rows.
+    with data_queries(8):
         response = client.get("/sitemap.xml")
     assert response.status_code == 200
     return response.content.decode()
