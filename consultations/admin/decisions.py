@@ -174,11 +174,18 @@ class DecisionsMixin:
             "action": action,
             "back": request.POST.get("next") or request.GET.get("next", ""),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "changelist_url": reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
-            ),
+            "changelist_url": self.list_to_return_to(request),
         }
         return TemplateResponse(request, self.decision_template, context)
+
+    def list_to_return_to(self, request):
+        """The list the decision was asked from, with its filters, so that the confirmed
+        decision lands back on the same queue; from a record's button, the whole list."""
+        changelist = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        url = reverse(f"admin:{changelist}")
+        if request.GET and request.resolver_match.url_name == changelist:
+            return f"{url}?{request.GET.urlencode()}"
+        return url
 
     @admin.action(
         description=gettext_lazy("Send their held decision emails now"), permissions=["change"]

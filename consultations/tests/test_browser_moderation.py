@@ -60,6 +60,8 @@ def test_editor_filters_previews_and_publishes_a_contribution(page, live_server,
     expect(page.locator(".decision-records li")).to_have_text([str(contribution)])
     page.get_by_role("button", name="Publish").click()
     expect(page.locator("ul.messagelist li")).to_have_text(["1 contribution published."])
+    # Back on the same hearing's queue, now empty.
+    assert "hearing__id__exact" in page.url
     expect(page.locator("#result_list")).to_have_count(0)
 
     page.goto(live_server.url + f"/contributions/{contribution.reference}/")
