@@ -25,7 +25,10 @@ EXAMPLES = 6
 
 
 @pytest.fixture
-def record():
+def record(settings, tmp_path):
+    """The seed with a published and a pending contribution, a registration, and the open-data
+    file built as the scheduled command builds it (before that, the address answers 503)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("loaddata", "gcm_hearing_2017", verbosity=0)
     hearing = Hearing.objects.get()
     ContributionFactory(
@@ -33,6 +36,7 @@ def record():
     )
     ContributionFactory(hearing=hearing)
     RegistrationFactory(hearing=hearing)
+    call_command("build_open_data", "--force", "--quiet")
 
 
 def exercise(schema, base_url, headers):
