@@ -5,9 +5,11 @@ The database is the truth. After each change the services call `announce`, which
 state to the hearing's channel group; a screen that reconnects (or a Redis that restarted) gets
 the whole state again from the database."""
 
+import asyncio
 import datetime
 import logging
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
@@ -101,16 +103,30 @@ def public_state(hearing_id):
     }
 
 
+def running_event_loop():
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def announce(hearing_id):
     """Send the state to every screen watching the hearing. Called after the change has
     committed, so what it reads is what the next reload would show."""
     layer = get_channel_layer()
     if layer is None:
         return
+    message = {"type": STATE_MESSAGE, "state": public_state(hearing_id)}
+    send = async_to_sync(layer.group_send)
     try:
-        async_to_sync(layer.group_send)(
-            group_name(hearing_id), {"type": STATE_MESSAGE, "state": public_state(hearing_id)}
-        )
+        if running_event_loop():
+            # This thread runs an event loop already (an async caller, or Playwright's in the
+            # browser tests) and may not block on another: the send gets a thread of its own.
+            with ThreadPoolExecutor(max_workers=1) as sender:
+                sender.submit(send, group_name(hearing_id), message).result()
+        else:
+            send(group_name(hearing_id), message)
     except (OSError, RedisError):
         # The change is stored; screens get it when they reconnect or with the next change.
         logger.warning(

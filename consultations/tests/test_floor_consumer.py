@@ -2,7 +2,6 @@
 application (routing, origin check, in-memory channel layer)."""
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
@@ -10,7 +9,7 @@ from config.asgi import application
 from consultations import services
 from consultations.enums import SpeakerState
 from consultations.models import SpeakerRequest
-from consultations.tests.floor_support import approved
+from consultations.tests.floor_support import approved, run_async
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,7 +43,7 @@ def test_state_on_connect_and_after_each_change(floor_segment):
         assert speaking["waiting"] == []
         await communicator.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
 
 
 def test_client_messages_get_nothing_and_change_nothing(floor_segment):
@@ -60,7 +59,7 @@ def test_client_messages_get_nothing_and_change_nothing(floor_segment):
         assert await communicator.receive_nothing(timeout=0.5)
         await communicator.disconnect()
 
-    async_to_sync(scenario)()
+    run_async(scenario)
     assert SpeakerRequest.objects.get().state == SpeakerState.WAITING
 
 
@@ -74,8 +73,8 @@ def test_unpublished_or_unknown_hearing_refused(floor_segment):
         await communicator.disconnect()
         return connected
 
-    assert async_to_sync(connects)(floor_segment.hearing.slug) is False
-    assert async_to_sync(connects)("no-such-hearing") is False
+    assert run_async(connects, floor_segment.hearing.slug) is False
+    assert run_async(connects, "no-such-hearing") is False
 
 
 def test_foreign_origin_refused(floor_segment):
@@ -89,4 +88,4 @@ def test_foreign_origin_refused(floor_segment):
         await communicator.disconnect()
         return connected
 
-    assert async_to_sync(connects)() is False
+    assert run_async(connects) is False
