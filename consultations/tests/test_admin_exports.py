@@ -112,8 +112,9 @@ def test_xlsx_keeps_its_header_row_in_view_with_filters(client, viewer):
     response = export(client, REGISTRATIONS, "export_xlsx", chosen)
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:P3"
+    assert sheet.auto_filter.ref == "A1:S3"
     assert sheet["P1"].value == "decided"
+    assert sheet["S1"].value == "checked in by"
 
 
 @pytest.mark.parametrize("persona", ["editor", "viewer"])

@@ -157,6 +157,7 @@ def test_page_loads_its_scripts_from_the_site_only(client, door, hearing):
     content = client.get(page_url(hearing)).content.decode()
     scripts = re.findall(r'<script src="([^"]+)"', content)
     assert [re.sub(r"\.[0-9a-f]{12}\.js$", ".js", script) for script in scripts] == [
+        "/static/js/error-summary.js",  # every page's, for the forms' error summary
         "/static/vendor/html5-qrcode/html5-qrcode.min.js",
         "/static/js/check-in.js",
     ]
