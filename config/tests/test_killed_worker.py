@@ -18,8 +18,6 @@ PostgreSQL only (SQLite has no row locks across processes). About 10 s. Excluded
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -29,39 +27,19 @@ import pytest
 import requests
 from django.db import connection
 
-from config.tests.test_two_servers import PUBLIC_HOST, csrf_token, free_port, wait_until_up
+from config.tests.servers_support import (
+    collect_static,
+    free_port,
+    production_environment,
+    start_gunicorn,
+    stop,
+    wait_until_up,
+)
+from config.tests.test_two_servers import PUBLIC_HOST, csrf_token
 from consultations.models import Contribution, OutgoingEmail, StatusChange
 from consultations.tests.forms_support import open_hearing, pdf_bytes
 
 pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url():
-    settings = connection.settings_dict
-    return (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-
-
-def server_environment(port, media):
-    return {
-        **os.environ,
-        "PORT": str(port),
-        "DATABASE_URL": database_url(),
-        "DJANGO_MEDIA_ROOT": str(media),
-        "DJANGO_DEBUG": "off",
-        "DJANGO_SECRET_KEY": "killed-worker-test-key-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "off",
-        "DJANGO_SECURE_COOKIES": "off",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "EMAIL_URL": "console:",
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_LOG_LEVEL": "warning",
-    }
 
 
 @pytest.fixture(scope="module")
@@ -70,37 +48,24 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         pytest.skip("row locks held across processes need PostgreSQL")
     media = tmp_path_factory.mktemp("killed-worker-media")
     port = free_port()
-    environment = {
-        key: value
-        for key, value in server_environment(port, media).items()
-        if key not in {"REDIS_URL", "CACHE_URL"}
-    }
-    # As `make serve` does: the manifest the production static storage reads.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
+    environment = production_environment(
+        "killed-worker",
+        PORT=str(port),
+        DJANGO_MEDIA_ROOT=str(media),
+        EMAIL_URL="console:",
+        GUNICORN_WORKERS="1",
+        GUNICORN_LOG_LEVEL="warning",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    for shared_cache in ("REDIS_URL", "CACHE_URL"):
+        environment.pop(shared_cache, None)
+    collect_static(environment)
+    process = start_gunicorn(environment)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url, process)
         yield url, process, media
     finally:
-        # Stopped before pytest-django drops the test database its connections use.
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop([process])
 
 
 def worker_pids(master):

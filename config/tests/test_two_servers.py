@@ -7,14 +7,7 @@ a process's memory.
 PostgreSQL only (SQLite is one file on one machine); needs Redis at 127.0.0.1:6379, whose
 database 9 it empties before and after. About 15 s. Excluded with `-m "not servers"`."""
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import redis
@@ -22,60 +15,36 @@ import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
+from config.tests.servers_support import (
+    collect_static,
+    free_port,
+    production_environment,
+    start_gunicorn,
+    stop,
+    wait_until_up,
+)
 from consultations.models import Hearing
 from consultations.tests.factories import HearingFactory
 from consultations.tests.forms_support import open_hearing
 
 pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/9"
 LOGIN_FAILURE_LIMIT = 3
 # What the proxy in front passes on to both servers: the public host.
 PUBLIC_HOST = {"Host": "localhost"}
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def server_environment(port):
-    settings = connection.settings_dict
-    database = (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    return production_environment(
+        "two-servers",
+        PORT=str(port),
+        REDIS_URL=REDIS_URL,
+        DJANGO_PAGE_CACHE_SECONDS="300",
+        DJANGO_LOGIN_FAILURE_LIMIT=str(LOGIN_FAILURE_LIMIT),
+        GUNICORN_WORKERS="2",
+        GUNICORN_LOG_LEVEL="warning",
     )
-    return {
-        **os.environ,
-        "PORT": str(port),
-        "DATABASE_URL": database,
-        "REDIS_URL": REDIS_URL,
-        "DJANGO_DEBUG": "off",
-        "DJANGO_SECRET_KEY": "two-servers-test-key-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "off",
-        "DJANGO_SECURE_COOKIES": "off",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "DJANGO_PAGE_CACHE_SECONDS": "300",
-        "DJANGO_LOGIN_FAILURE_LIMIT": str(LOGIN_FAILURE_LIMIT),
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_LOG_LEVEL": "warning",
-    }
-
-
-def wait_until_up(url, process, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped: {process.stderr.read().decode()[-2000:]}")
-        try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:  # not listening yet, or its workers still starting
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn at {url} did not answer in {seconds} s")
 
 
 @pytest.fixture(scope="module")
@@ -88,47 +57,17 @@ def running_servers(django_db_setup, django_db_blocker):
         shared.ping()
     except redis.ConnectionError:
         pytest.skip("needs Redis at 127.0.0.1:6379")
-    # As `make serve` does: the manifest the production static storage reads.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=server_environment(0),
-        check=True,
-    )
-    processes, urls = [], []
+    collect_static(server_environment(0))
+    ports = [free_port(), free_port()]
+    processes = []
     try:
-        for _ in range(2):
-            port = free_port()
-            processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "-c",
-                        "gunicorn.conf.py",
-                        "config.wsgi:application",
-                    ],
-                    cwd=ROOT,
-                    env=server_environment(port),
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
+        processes.extend(start_gunicorn(server_environment(port)) for port in ports)
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
         for url, process in zip(urls, processes, strict=True):
             wait_until_up(url, process)
         yield urls, shared
     finally:
-        # Stopped before pytest-django drops the test database their connections use.
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(processes)
         shared.flushdb()
         shared.close()
 

@@ -5,106 +5,53 @@ the new speaker on the public page within a second, without a reload.
 PostgreSQL only: the server is another process, which cannot see SQLite's in-memory test
 database."""
 
-import os
-import socket
-import subprocess
-import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-import requests
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from config.tests.servers_support import (
+    free_port,
+    production_environment,
+    start_daphne,
+    stop,
+    wait_until_up,
+)
 from consultations import services
 from consultations.tests.floor_support import approved
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def in_own_thread(function, *args):
-    try:
-        return function(*args)
-    finally:
-        connection.close()
 
 
 @pytest.fixture
 def asgi_server():
     if connection.vendor != "postgresql":
         pytest.skip("the ASGI server is another process: it needs PostgreSQL")
-    database = connection.settings_dict
     port = free_port()
-    environment = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
+    environment = production_environment(
+        "live-page",
         # Debug on: whitenoise serves the static files from the app folders, no collectstatic.
-        "DJANGO_DEBUG": "on",
-        "DJANGO_PAGE_CACHE_SECONDS": "0",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
-    environment.pop("REDIS_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "config.asgi:application",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        DJANGO_DEBUG="on",
+        DJANGO_PAGE_CACHE_SECONDS="0",
     )
+    # The in-memory channel layer: one server, no Redis.
+    environment.pop("REDIS_URL", None)
+    process = start_daphne(port, environment)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()[-2000:])
-            try:
-                requests.get(f"{url}/healthz", timeout=2)
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_until_up(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop([process])
 
 
 def test_giving_the_floor_shows_on_the_public_page_within_a_second(
     browser, asgi_server, editor, floor_segment
 ):
     registration = approved(floor_segment, "Amina Diallo")
-    # Playwright keeps an event loop in this thread; the service announces the change from
-    # sync code, which belongs in a thread of its own.
-    with ThreadPoolExecutor(1) as worker:
-        worker.submit(in_own_thread, services.request_floor, registration, floor_segment).result()
+    services.request_floor(registration, floor_segment)
     slug = floor_segment.hearing.slug
     signed_in = Client()
     signed_in.force_login(editor)
@@ -114,7 +61,9 @@ def test_giving_the_floor_shows_on_the_public_page_within_a_second(
     errors = []
     public.on("pageerror", lambda error: errors.append(str(error)))
     public.goto(f"{asgi_server}/hearings/{slug}/live/")
-    public.wait_for_function("document.getElementById('floor-live').dataset.updatedAt")
+    # Connected: the socket's first state is on the page (a locator, since the page's CSP
+    # forbids the eval a wait_for_function needs).
+    public.locator("#floor-live[data-updated-at]").wait_for(state="attached")
     assert "Nobody has the floor." in public.locator("[data-field=speaking]").inner_text()
 
     chair_context = browser.new_context(locale="en-GB")
