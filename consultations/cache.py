@@ -17,7 +17,9 @@ began to render. A save, delete or many-to-many change of a consultations or sta
 moves, now and again on commit:
 - `hearing:<pk>` of the hearing it belongs to (through its foreign keys), `organization:<pk>` and
   `person:<pk>` of those it names;
-- `any`, which every page that declares no scope depends on (lists, home, feeds, sitemap, API);
+- `any`, which every page that declares no scope depends on (lists, home, feeds, sitemap, API),
+  except for the records of a hearing day that only their hearing's pages show (the speakers'
+  list, a check-in at the door: HEARING_ONLY_MODELS, CHECK_IN_FIELDS);
 - `everything` instead of those, which every page depends on, when the change's reach is not
   tracked: a hearing published or withdrawn (it changes every list and register), an
   organization, person, process or any record with no way to its hearing.
@@ -51,7 +53,11 @@ ANY = "any"
 WATCHED_APPS = {"consultations", "stakeholders"}
 # Records the public pages never show: writing them must not empty the cache (a public submission
 # writes a status change and an email; staff activity fills the history tables).
-UNSHOWN_MODELS = {"statuschange", "outgoingemail"}
+UNSHOWN_MODELS = {"statuschange", "outgoingemail", "textsignature", "signatureband"}
+# Records shown on their hearing's pages only, and written all day long on a hearing day (the
+# speakers' list, a check-in at the door): their changes leave the lists and the home page cached.
+HEARING_ONLY_MODELS = {"floorlist", "speakerrequest"}
+CHECK_IN_FIELDS = {"checked_in_at", "checked_in_by", "updated_at"}
 EXCLUDED_PREFIXES = ("/admin/", "/i18n/", "/api/v1/auth/")
 EXCLUDED_SUFFIXES = ("/register/", "/contribute/", "/preview/", "/attachment/")
 # Status pages reached through a personal token: private to whoever holds the link.
@@ -79,11 +85,15 @@ def invalidate_pages():
     touch({EVERYTHING, ANY})
 
 
-def invalidate(tags, using=None):
+def invalidate(tags, using=None, lists=True):
     """Mark `tags` (None: the change's reach is unknown) changed now and again once the
     transaction commits: a page rendered in between, from the old data, would otherwise stay
-    cached as fresh."""
-    tags = {EVERYTHING, ANY} if tags is None else {*tags, ANY}
+    cached as fresh. `lists=False` leaves alone the pages that declare no scope (lists, home,
+    feeds), for a change that no such page shows."""
+    if tags is None:
+        tags = {EVERYTHING, ANY}
+    elif lists:
+        tags = {*tags, ANY}
     touch(tags)
     if transaction.get_connection(using or "default").in_atomic_block:
         transaction.on_commit(functools.partial(touch, tags), using=using)
@@ -228,12 +238,17 @@ def is_watched(model):
     )
 
 
+def is_link(field):
+    """A foreign key or a one-to-one link (a speakers' list belongs to one segment)."""
+    return field.many_to_one or field.one_to_one
+
+
 @functools.cache
 def path_to_hearing(model, depth=3):
     """The lookup from `model` to its hearing's id through foreign keys ("hearing_id",
     "segment__hearing_id"), or None when it belongs to no hearing."""
     hearing = apps.get_model("consultations", "Hearing")
-    relations = [field for field in model._meta.concrete_fields if field.many_to_one]
+    relations = [field for field in model._meta.concrete_fields if is_link(field)]
     for field in relations:
         if field.related_model is hearing:
             return field.attname
@@ -253,7 +268,7 @@ def hearing_ids(instance):
     relations = [
         field
         for field in instance._meta.concrete_fields
-        if field.many_to_one and getattr(instance, field.attname) is not None
+        if is_link(field) and getattr(instance, field.attname) is not None
     ]
     direct = {getattr(instance, f.attname) for f in relations if f.related_model is hearing}
     if direct:
@@ -285,7 +300,7 @@ def change_tags(instance):
         return None
     person = apps.get_model("stakeholders", "Person")
     for field in opts.concrete_fields:
-        value = getattr(instance, field.attname) if field.many_to_one else None
+        value = getattr(instance, field.attname) if is_link(field) else None
         if value is None:
             continue
         name = field.related_model._meta.model_name
@@ -337,19 +352,35 @@ def remember_reach_before_delete(sender, instance, **kwargs):
         instance.__dict__["_page_cache_before"] = reach
 
 
-def invalidate_after_save(sender, instance, created=False, using=None, **kwargs):
+def shown_on_lists(sender, update_fields):
+    """Whether a save may change a page that declares no scope: not the speakers' list, nor a
+    registration's check-in."""
+    name = sender._meta.model_name
+    if name in HEARING_ONLY_MODELS:
+        return False
+    return not (name == "registration" and update_fields and set(update_fields) <= CHECK_IN_FIELDS)
+
+
+def invalidate_after_save(
+    sender, instance, created=False, using=None, update_fields=None, **kwargs
+):
     if not is_watched(sender) or (created and not is_public(instance)):
         return
     before = instance.__dict__.pop("_page_cache_before", set())
     after = change_tags(instance)
     if created and sender._meta.model_name == "hearing" and instance.published:
         after = None
-    invalidate(None if before is None or after is None else before | after, using)
+    tags = None if before is None or after is None else before | after
+    invalidate(tags, using, lists=shown_on_lists(sender, update_fields))
 
 
 def invalidate_after_delete(sender, instance, using=None, **kwargs):
     if is_watched(sender):
-        invalidate(instance.__dict__.pop("_page_cache_before", None), using)
+        invalidate(
+            instance.__dict__.pop("_page_cache_before", None),
+            using,
+            lists=sender._meta.model_name not in HEARING_ONLY_MODELS,
+        )
 
 
 def invalidate_after_m2m(sender, instance, action, model, pk_set, using=None, **kwargs):

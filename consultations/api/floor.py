@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consultations.api.views import refused
+from consultations.cache import page_shows
 from consultations.enums import SegmentKind, SpeakerState
 from consultations.floor import current_floor_list, public_state
 from consultations.floor_actions import ACTIONS, act
@@ -74,7 +75,11 @@ class SpeakersView(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, slug):
-        return Response(self.state(request, self.get_hearing(slug)))
+        hearing = self.get_hearing(slug)
+        # Cached for the public until this hearing changes, its speakers' list included (the
+        # page cache reads Django's request, which DRF's wraps).
+        page_shows(request._request, hearing)
+        return Response(self.state(request, hearing))
 
     @extend_schema(
         request=FloorActionSerializer,

@@ -13,9 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consultations.cache import ANY, EVERYTHING, invalidate_pages, response_is_cacheable, tag_key
-from consultations.enums import ContributionStatus
+from consultations.enums import ContributionStatus, SegmentKind
 from consultations.models import Contribution
-from consultations.services import moderate_contribution, withdraw_hearing
+from consultations.services import (
+    check_in,
+    give_floor,
+    moderate_contribution,
+    request_floor,
+    withdraw_hearing,
+)
 from consultations.tests.factories import (
     ContributionFactory,
     HearingFactory,
@@ -23,6 +29,7 @@ from consultations.tests.factories import (
     ParticipationFactory,
     SegmentFactory,
 )
+from consultations.tests.floor_support import approved
 from stakeholders.tests.api_support import data_queries
 from stakeholders.tests.factories import OrganizationFactory
 
@@ -435,3 +442,29 @@ def test_warm_pages_run_no_sql_at_all_with_redis(client, redis_cache):
         for url in urls:
             assert client.get(url)["X-Page-Cache"] == "hit"
     assert queries.captured_queries == []
+
+
+HEARING_DAY_PAGES = {"hearing", "statistics", "contribution"}
+
+
+def test_the_speakers_list_reaches_its_hearing_pages_and_leaves_the_lists_warm(client, site):
+    """On a hearing day the chair moves the list every minute: the lists and the home page stay
+    cached, the hearing's own pages and its speakers' API follow each move."""
+    site.segment.kind = SegmentKind.INTERACTIVE
+    site.segment.save()
+    speakers = reverse("api:speakers", args=[site.hearing.slug])
+    site.pages["speakers"] = speakers
+    registration = approved(site.segment, "Amina Diallo")
+    site.warm(client)
+    request = request_floor(registration, site.segment, by=None)
+    state = site.state(client)
+    assert reached(state) - RELATED_PAGES == HEARING_DAY_PAGES | {"speakers"}
+    give_floor(request.floor_list)
+    assert client.get(speakers).json()["speaking"]["name"] == "Amina Diallo"
+
+
+def test_a_check_in_reaches_its_hearing_pages_and_leaves_the_lists_warm(client, site, editor):
+    registration = approved(site.segment, "Amina Diallo")
+    site.warm(client)
+    check_in(site.hearing, registration.reference, by=editor)
+    assert reached(site.state(client)) - RELATED_PAGES == HEARING_DAY_PAGES
