@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from consultations import services
 from consultations.access import hearing_for
+from consultations.badges import registration_id_from_code
 from consultations.enums import RegistrationStatus, SegmentKind, SpeakerState
 from consultations.floor import balance, public_state
 from consultations.floor_actions import act
@@ -82,15 +83,17 @@ def floor_segments(request, slug):
 
 
 def found_registrations(hearing, query):
-    """Approved registrations of the hearing matching a reference (GCM-2017-R00042 or 42) or a
-    part of a name or organization."""
+    """Approved registrations of the hearing matching a badge scanned into the field (its QR
+    code's token), a reference (GCM-2017-R00042 or 42), or a part of a name or organization."""
     query = query.strip()
     if not query:
         return []
     matches = Q(name__icontains=query) | Q(organization__name__icontains=query)
-    number = query.rsplit("R", 1)[-1] if query.upper().startswith(hearing.process.code) else query
-    if number.isdigit():
-        matches |= Q(pk=int(number))
+    number = registration_id_from_code(query)
+    if number is None and query.isdigit():
+        number = int(query)
+    if number is not None:
+        matches |= Q(pk=number)
     return list(
         Registration.objects.filter(matches, hearing=hearing, status=RegistrationStatus.APPROVED)
         .select_related("organization", "hearing__process")

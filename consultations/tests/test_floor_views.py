@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from consultations import services
+from consultations.badges import badge_token
 from consultations.enums import SpeakerState
 from consultations.models import SpeakerRequest
 from consultations.submission_views import registration_status_path
@@ -100,6 +101,22 @@ def test_console_drives_the_list_through_the_services(client, editor, floor_segm
     assert "Not stated: 1 of 1 speakers" in page
     client.post(url, {"action": "limit", "minutes": "2.5"})
     assert SpeakerRequest.objects.get(registration=amina).limit_seconds == 150
+
+
+@pytest.mark.parametrize("how", ["badge", "reference", "number", "name", "organization"])
+def test_console_finds_a_registrant_by_badge_reference_or_name(client, editor, floor_segment, how):
+    amina, bruno = approved(floor_segment, "Amina Diallo"), approved(floor_segment, "Bruno Keller")
+    query = {
+        "badge": badge_token(amina),
+        "reference": amina.reference,
+        "number": str(amina.pk),
+        "name": "diallo",
+        "organization": amina.organization.name,
+    }[how]
+    client.force_login(editor)
+    found = client.get(console_url(floor_segment), {"q": query}).content.decode()
+    assert f'name="registration" value="{amina.pk}"' in found
+    assert f'name="registration" value="{bruno.pk}"' not in found
 
 
 @pytest.mark.parametrize(
