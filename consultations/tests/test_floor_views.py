@@ -1,16 +1,20 @@
 """The live page, the chair's console, the registrant's request from their status page, and
 the speakers' API, for each persona."""
 
+import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations import services
 from consultations.badges import badge_token
 from consultations.enums import SpeakerState
 from consultations.models import SpeakerRequest
 from consultations.submission_views import registration_status_path
+from consultations.tests.factories import HearingFactory
 from consultations.tests.floor_support import approved
 from stakeholders.tests.api_support import data_queries
 
@@ -44,6 +48,18 @@ def test_live_page_shows_speaker_and_next_without_javascript(client, floor_segme
     assert 150 < seconds_left <= 180
     assert "floor-display" not in html
     assert "floor-display" in client.get(live_url(floor_segment, display=True)).content.decode()
+
+
+@pytest.mark.parametrize(("days", "linked"), [(0, True), (1, False), (-1, False)])
+def test_the_hearing_page_links_to_the_live_page_on_the_day(client, days, linked):
+    hearing = HearingFactory()
+    # The day at the venue, as the page judges it.
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(hearing.time_zone))
+    hearing.date = today + datetime.timedelta(days=days)
+    hearing.save()
+    page = client.get(hearing.get_absolute_url()).content.decode()
+    live = reverse("consultations:live", args=[hearing.slug])
+    assert (f'href="{live}"' in page) is linked
 
 
 def test_live_page_of_unpublished_hearing_is_404_for_the_public(client, viewer, floor_segment):
