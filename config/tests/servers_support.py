@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import requests
+from django.conf import settings as django_settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,10 +34,12 @@ def database_url():
 
 def production_environment(name, **settings):
     """Debug off on plain HTTP at 127.0.0.1, on this test's database, with `settings` on top;
-    `name` makes the server's own secret key."""
+    `name` makes the server's own secret key. The static files are those the suite collected
+    once for its session (conftest.py), hashed names and manifest as `make serve` has them."""
     return {
         **os.environ,
         "DATABASE_URL": database_url(),
+        "DJANGO_STATIC_ROOT": str(django_settings.STATIC_ROOT),
         "DJANGO_DEBUG": "off",
         "DJANGO_SECRET_KEY": f"{name}-test-key-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -45,16 +48,6 @@ def production_environment(name, **settings):
         "DJANGO_SECURE_HSTS_SECONDS": "0",
         **settings,
     }
-
-
-def collect_static(environment):
-    """As `make serve` does: the manifest the production static storage reads."""
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
 
 
 def start(arguments, environment):

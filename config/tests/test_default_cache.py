@@ -7,9 +7,6 @@ very next request.
 PostgreSQL only (the servers share the test database). About 10 s. Excluded with
 `-m "not servers"`."""
 
-import signal
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -17,14 +14,8 @@ import requests
 from django.db import connection
 from django.utils import timezone
 
-from config.tests.test_two_servers import (
-    PUBLIC_HOST,
-    ROOT,
-    free_port,
-    post_contribution,
-    server_environment,
-    wait_until_up,
-)
+from config.tests.servers_support import free_port, start_gunicorn, stop, wait_until_up
+from config.tests.test_two_servers import PUBLIC_HOST, post_contribution, server_environment
 from consultations.enums import ContributionStatus
 from consultations.services import moderate_contribution
 from consultations.tests.factories import ContributionFactory
@@ -48,30 +39,13 @@ def server(django_db_setup, django_db_blocker):
     if connection.vendor != "postgresql":
         pytest.skip("the workers share a PostgreSQL database")
     port = free_port()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=default_environment(port),
-        check=True,
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"],
-        cwd=ROOT,
-        env=default_environment(port),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    process = start_gunicorn(default_environment(port))
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url, process)
         yield url
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop([process])
 
 
 def statuses(url, count=REQUESTS):

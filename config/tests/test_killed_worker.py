@@ -28,7 +28,6 @@ import requests
 from django.db import connection
 
 from config.tests.servers_support import (
-    collect_static,
     free_port,
     production_environment,
     start_gunicorn,
@@ -58,7 +57,6 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
     )
     for shared_cache in ("REDIS_URL", "CACHE_URL"):
         environment.pop(shared_cache, None)
-    collect_static(environment)
     process = start_gunicorn(environment)
     url = f"http://127.0.0.1:{port}"
     try:

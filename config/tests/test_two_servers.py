@@ -16,7 +16,6 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from config.tests.servers_support import (
-    collect_static,
     free_port,
     production_environment,
     start_gunicorn,
@@ -57,7 +56,6 @@ def running_servers(django_db_setup, django_db_blocker):
         shared.ping()
     except redis.ConnectionError:
         pytest.skip("needs Redis at 127.0.0.1:6379")
-    collect_static(server_environment(0))
     ports = [free_port(), free_port()]
     processes = []
     try:
