@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from consultations.admin.decisions import confirmation_url
 from consultations.enums import ContributionStatus
 from consultations.models import Contribution
-from consultations.sentence_diff import diff_sentences
+from consultations.sentence_diff import VariantDiff, diff_sentences
 
 GROUPS_PER_PAGE = 10
 # Past this many other texts in one group, the rest are counted and reached through the list.
@@ -46,21 +46,26 @@ SHOWN_FIELDS = [
 
 @dataclass
 class Variant:
+    """One text of a group: its first sender, how many sent it, and (but for the
+    representative) what it changes in the representative text."""
+
     contribution: Contribution
     copies: int
-    diff: object = None
+    diff: VariantDiff | None = None
 
 
 @dataclass
 class CampaignGroup:
+    """`decisions` are (label, confirmation page) pairs, for staff who may decide."""
+
     hearing_id: int
     campaign: str
     size: int
     first_pk: int
-    representative: Variant = None
-    variants: list = field(default_factory=list)
+    representative: Variant | None = None
+    variants: list[Variant] = field(default_factory=list)
     more_variants: int = 0
-    decisions: list = field(default_factory=list)
+    decisions: list[tuple[str, str]] = field(default_factory=list)
     list_url: str = ""
 
 
