@@ -503,22 +503,28 @@ def campaign_of(contribution):
     )
 
 
+def campaign_members(contributions):
+    """Every contribution awaiting review in the campaign groups of `contributions` (a queryset
+    or a list): what `moderate_campaign` decides, and what its confirmation page lists."""
+    if isinstance(contributions, QuerySet):
+        groups = set(contributions.order_by().values_list("hearing_id", "campaign").distinct())
+    else:
+        groups = {(c.hearing_id, c.campaign) for c in contributions}
+    if not groups:
+        return Contribution.objects.none()
+    return Contribution.objects.filter(
+        reduce(or_, (Q(hearing_id=h, campaign=c) for h, c in groups)),
+        status__in=ContributionStatus.awaiting_review(),
+    )
+
+
 @transaction.atomic
 def moderate_campaign(contributions, new_status, by=None, reason=""):
     """Decide at once every contribution awaiting review in the campaign groups of
     `contributions` (a queryset or a list), each through `moderate_contribution`, so each is
     checked, logged and its author told. All or nothing: one refusal leaves every one of them as
     it was. Returns the decided contributions, oldest first."""
-    if isinstance(contributions, QuerySet):
-        groups = set(contributions.order_by().values_list("hearing_id", "campaign").distinct())
-    else:
-        groups = {(c.hearing_id, c.campaign) for c in contributions}
-    if not groups:
-        return []
-    members = Contribution.objects.filter(
-        reduce(or_, (Q(hearing_id=h, campaign=c) for h, c in groups)),
-        status__in=ContributionStatus.awaiting_review(),
-    )
+    members = campaign_members(contributions)
     locked = list(members.select_for_update().order_by("submitted_at", "pk"))
     return [moderate_contribution(member, new_status, by=by, reason=reason) for member in locked]
 

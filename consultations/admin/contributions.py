@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from consultations.admin.author_words import AuthorWordsMixin
+from consultations.admin.campaign_groups import CampaignGroupsMixin
 from consultations.admin.decisions import (
     AddedThroughServiceMixin,
     Decision,
@@ -30,7 +31,12 @@ from consultations.admin.widgets import KnownAutocompleteMixin
 from consultations.enums import CONTRIBUTION_MOVES, ContributionStatus
 from consultations.models import Contribution
 from consultations.notifications import site_url
-from consultations.services import moderate_campaign, moderate_contribution, submit_contribution
+from consultations.services import (
+    campaign_members,
+    moderate_campaign,
+    moderate_contribution,
+    submit_contribution,
+)
 from consultations.submission_views import contribution_status_path
 from stakeholders.enums import Region
 
@@ -109,12 +115,15 @@ class ContributionAdmin(
     SuperuserDeletesMixin,
     DecisionsMixin,
     AuthorWordsMixin,
+    CampaignGroupsMixin,
     AddedThroughServiceMixin,
     ExportActionsMixin,
     KnownAutocompleteMixin,
     HistoryAdmin,
 ):
     export_kind = "contributions"
+    # The export button, and the link to the queue by campaign group.
+    change_list_template = "admin/consultations/contribution/change_list.html"
 
     class Media:
         css = {"all": ["css/admin-decisions.css"]}
@@ -188,10 +197,16 @@ class ContributionAdmin(
         if size < 2:
             return self.get_empty_value_display()
         query = urlencode({"campaign": contribution.campaign})
+        compared = urlencode(
+            {"hearing": contribution.hearing_id, "campaign": contribution.campaign}
+        )
         return format_html(
-            '<a href="?{}">{}</a>',
+            '<a href="?{}">{}</a> · <a href="{}?{}">{}</a>',
             query,
             _("%(count)d alike") % {"count": size},
+            reverse("admin:consultations_contribution_campaigns"),
+            compared,
+            _("compare"),
         )
 
     @admin.display(description=gettext_lazy("preview, as the public page shows it"))
@@ -353,6 +368,7 @@ class ContributionAdmin(
                 campaign_note,
                 _("Publish"),
                 whole_campaigns(ContributionStatus.PUBLISHED),
+                affected=campaign_members,
             ),
             "reject_campaign_with_reason": Decision(
                 _("Reject whole campaign groups with a reason"),
@@ -360,6 +376,7 @@ class ContributionAdmin(
                 _("Reject"),
                 whole_campaigns(ContributionStatus.REJECTED),
                 reason_required=True,
+                affected=campaign_members,
             ),
         }
 

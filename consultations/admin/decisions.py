@@ -121,12 +121,22 @@ class DecisionForm(forms.Form):
 class Decision:
     """A decision as the confirmation page asks it: its title, the sentence above the records,
     the button, whether a reason is required, and `make(request, queryset, reason)`; `name`
-    labels it on the record's page (the button's words by default)."""
+    labels it on the record's page (the button's words by default). `affected(queryset)`, for a
+    decision that reaches beyond the selected records (a whole campaign group), returns the
+    records it will change: the page counts and lists those."""
 
-    def __init__(self, title, question, button, make, reason_required=False, name=None):
+    def __init__(
+        self, title, question, button, make, reason_required=False, name=None, affected=None
+    ):
         self.title, self.question, self.button = title, question, button
         self.make, self.reason_required = make, reason_required
         self.name = name or button
+        self.affected = affected
+
+
+# A confirmation page lists at most this many of the records a decision reaches beyond the
+# selection, and counts the rest.
+AFFECTED_LISTED = 100
 
 
 class DecisionsMixin:
@@ -162,6 +172,11 @@ class DecisionsMixin:
         else:
             form = DecisionForm(reason_required=decision.reason_required)
         records = list(queryset)
+        listed, count = records, len(records)
+        if decision.affected is not None and records:
+            affected = decision.affected(queryset).order_by(*self.queue_order)
+            count = affected.count()
+            listed = list(affected[:AFFECTED_LISTED])
         context = {
             **self.admin_site.each_context(request),
             "title": decision.title,
@@ -170,7 +185,9 @@ class DecisionsMixin:
             "opts": self.opts,
             "form": form,
             "records": records,
-            "count": len(records),
+            "listed": listed,
+            "unlisted": count - len(listed),
+            "count": count,
             "action": action,
             "back": request.POST.get("next") or request.GET.get("next", ""),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
