@@ -130,6 +130,7 @@ class ContributionAdmin(
 
     moves, status_enum = CONTRIBUTION_MOVES, ContributionStatus
     queue_order = ["submitted_at", "pk"]
+    every_record_query = {ModerationFilter.parameter_name: EVERY}
     record_decisions = [
         ("publish", ContributionStatus.PUBLISHED),
         ("reject_with_reason", ContributionStatus.REJECTED),

@@ -195,13 +195,20 @@ class DecisionsMixin:
         }
         return TemplateResponse(request, self.decision_template, context)
 
+    # The list's query that shows every record whatever its status, for a list whose default
+    # filter is a queue (the contributions awaiting review).
+    every_record_query = {}
+
     def list_to_return_to(self, request):
         """The list the decision was asked from, with its filters, so that the confirmed
-        decision lands back on the same queue; from a record's button, the whole list."""
+        decision lands back on the same queue; from a record's button, the whole list, every
+        status shown (a decision on a record the queue hides would otherwise select nothing)."""
         changelist = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
         url = reverse(f"admin:{changelist}")
         if request.GET and request.resolver_match.url_name == changelist:
             return f"{url}?{request.GET.urlencode()}"
+        if self.every_record_query:
+            return f"{url}?{urlencode(self.every_record_query)}"
         return url
 
     @admin.action(

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from consultations.enums import EmailState
+from consultations.enums import ContributionStatus, EmailState
 from consultations.models import (
     AccreditationRule,
     Contribution,
@@ -408,6 +408,30 @@ def test_editor_publishes_from_the_contribution_record(client, editor):
     )
     page = client.get(record)
     assert [b["action"] for b in page.context["decision_buttons"]] == ["return_to_review"]
+
+
+def test_a_published_contribution_returns_to_review_from_its_record(client, editor):
+    """The queue hides what is published: the record's button still reaches it."""
+    contribution = ContributionFactory(
+        status=ContributionStatus.PUBLISHED, published_at=timezone.now()
+    )
+    client.force_login(editor)
+    record = reverse("admin:consultations_contribution_change", args=[contribution.pk])
+    (button,) = client.get(record).context["decision_buttons"]
+    asked = client.get(button["url"])
+    assert asked.context["records"] == [contribution]
+    response = client.post(
+        asked.context["changelist_url"],
+        {
+            "action": button["action"],
+            "_selected_action": [contribution.pk],
+            "apply": "1",
+            "next": record,
+        },
+    )
+    assert response.status_code == 302
+    contribution.refresh_from_db()
+    assert contribution.status == ContributionStatus.UNDER_REVIEW
 
 
 def test_a_registration_is_found_by_its_reference(client, editor, viewer):
