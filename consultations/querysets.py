@@ -3,7 +3,19 @@ same way."""
 
 from django.apps import apps
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from consultations.enums import (
@@ -78,6 +90,11 @@ class HearingQuerySet(SlugQuerySet):
         return self.filter(outcome_public(hearing=""))
 
 
+def count_of(rows):
+    """A correlated subquery's row count as one value (no GROUP BY over the outer query)."""
+    return rows.values("hearing_id").annotate(count=Count("pk")).values("count")
+
+
 class ContributionQuerySet(models.QuerySet):
     def published(self):
         """What the public may read: published contributions to published hearings."""
@@ -111,6 +128,7 @@ class ContributionQuerySet(models.QuerySet):
                 "author_name",
                 "organization_name",
                 "published_at",
+                "campaign",
                 "hearing__title",
                 "hearing__slug",
                 "hearing__language",
@@ -118,6 +136,56 @@ class ContributionQuerySet(models.QuerySet):
                 "organization__slug",
             )
             .order_by("-published_at", "-id")
+        )
+
+    def campaign_mates(self):
+        """These contributions in the campaign group of the outer row (`OuterRef`): same
+        hearing, same `campaign` (index contribution_campaign)."""
+        return self.order_by().filter(
+            hearing_id=OuterRef("hearing_id"), campaign=OuterRef("campaign")
+        )
+
+    def with_campaign_size(self):
+        """Each row with `campaign_size`: how many published contributions its campaign group
+        holds (itself included once published). An unpublished member is never counted. A
+        subquery per row, so a list costs no query more whatever its length."""
+        published = self.model._default_manager.published().campaign_mates()
+        return self.annotate(campaign_size=Coalesce(Subquery(count_of(published)), 0))
+
+    def one_per_campaign(self):
+        """These (published) contributions with each campaign group among them once: its
+        earliest published member (the id breaks ties), carrying `similar_count`, how many of
+        the others share its group. A paginator over it counts each group once; the others come
+        from `campaign_members`."""
+        mates = self.campaign_mates()
+        earlier = mates.filter(
+            Q(published_at__lt=OuterRef("published_at"))
+            | Q(published_at=OuterRef("published_at"), pk__lt=OuterRef("pk"))
+        )
+        others = count_of(mates.exclude(pk=OuterRef("pk")))
+        return self.filter(~Exists(earlier)).annotate(similar_count=Coalesce(Subquery(others), 0))
+
+    def campaign_members(self, groups, shown):
+        """The members of these campaign groups ((hearing id, campaign) pairs) other than their
+        first (`one_per_campaign`), at most `shown` of each in publication order: one query for
+        a whole page of groups however large they are."""
+        if not groups:
+            return self.none()
+        partition = [F("hearing_id"), F("campaign")]
+        return (
+            self.filter(
+                hearing_id__in={hearing for hearing, _campaign in groups},
+                campaign__in={campaign for _hearing, campaign in groups},
+            )
+            .annotate(
+                place=models.Window(
+                    RowNumber(),
+                    partition_by=partition,
+                    order_by=[F("published_at").asc(), F("pk").asc()],
+                )
+            )
+            .filter(place__gt=1, place__lte=shown + 1)
+            .order_by("hearing_id", "campaign", "place")
         )
 
 

@@ -156,7 +156,9 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         contributions = Contribution.objects.select_related("hearing", "organization")
-        return contributions if self.staff() else contributions.published()
+        if not self.staff():
+            contributions = contributions.published()
+        return contributions.with_campaign_size()
 
     def get_serializer_class(self):
         return StaffContributionSerializer if self.staff() else ContributionSerializer
@@ -192,6 +194,8 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
             )
         except TransitionRefused as error:
             return refused(error)
+        # Read again: publishing or withdrawing it changes its campaign group's size.
+        contribution = self.get_queryset().get(pk=contribution.pk)
         return Response(
             StaffContributionSerializer(contribution, context=self.get_serializer_context()).data
         )
