@@ -94,7 +94,7 @@ def test_client_filters_contributions_by_category_and_downloads_csv(client):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == (
         "url,reference,title,hearing,segment,category,region,country,language,published_at,"
-        "author_name,organization,organization_name,excerpt,body,attachment"
+        "author_name,organization,organization_name,excerpt,body,attachment,campaign,campaign_size"
     )
     assert len(lines) == 2
     assert f",{ngo.reference},From civil society,geneva,,civil_society,europe,CH,en," in lines[1]
