@@ -356,7 +356,7 @@ def with_campaign_members(cards, contributions):
     groups = {campaign_key(card.contribution) for card in cards if card.contribution.similar_count}
     members = defaultdict(list)
     for member in contribution_cards(
-        contributions.campaign_members(groups, CAMPAIGN_MEMBERS_SHOWN) if groups else ()
+        contributions.campaign_members(groups, CAMPAIGN_MEMBERS_SHOWN)
     ):
         members[campaign_key(member.contribution)].append(member)
     list_url = reverse("consultations:contributions")
