@@ -345,6 +345,18 @@ def contribution_cards(contributions):
     return cards
 
 
+class CampaignPaginator(Paginator):
+    """Pages of contributions, each campaign group once (`one_per_campaign`)."""
+
+    def __init__(self, contributions, per_page):
+        self.contributions = contributions
+        super().__init__(contributions.one_per_campaign(), per_page)
+
+    @cached_property
+    def count(self):
+        return self.contributions.campaign_count()
+
+
 def campaign_key(contribution):
     return (contribution.hearing_id, contribution.campaign)
 
@@ -381,10 +393,8 @@ def contribution_list(request):
     contributions = valid_results(filterset)
     grouped = not searching and not request.GET.get("campaign")
     # A search counts its matches only up to a cap (consultations/search.py).
-    paginator = CappedPaginator if searching else Paginator
-    page = paginator(
-        contributions.one_per_campaign() if grouped else contributions, PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    paginator = CampaignPaginator if grouped else CappedPaginator if searching else Paginator
+    page = paginator(contributions, PAGE_SIZE).get_page(request.GET.get("page"))
     cards = contribution_cards(page.object_list)
     if grouped:
         with_campaign_members(cards, contributions)

@@ -129,6 +129,23 @@ def test_pagination_counts_each_campaign_once(client, hearing):
     assert member_titles(second) == [[f"Copy {n:02d}"] for n in range(4, -1, -1)]
 
 
+def test_the_groups_counted_are_the_groups_listed(hearing):
+    """The paginator counts the groups in one pass (`campaign_count`); the page lists one row
+    per group (`one_per_campaign`): ties at the same moment, an unpublished member and another
+    hearing included, both agree."""
+    tied = [member("tie", 0, hearing=hearing) for _n in range(3)]
+    member("tie", 0, ContributionStatus.SUBMITTED, hearing=hearing)
+    member("tie", 1, hearing=HearingFactory())
+    member("two", 2, hearing=hearing)
+    member("two", 3, hearing=hearing)
+    member("one", 4, hearing=hearing)
+    contributions = Contribution.objects.for_list()
+    rows = list(contributions.one_per_campaign())
+    assert contributions.campaign_count() == len(rows) == 4
+    assert [row.similar_count for row in rows] == [0, 1, 0, 2]
+    assert rows[-1] == tied[0]
+
+
 def test_a_large_campaign_lists_its_first_members_and_links_to_them_all(client, hearing):
     leader = member("big", 0, hearing=hearing, title="Leader")
     for n in range(1, CAMPAIGN_MEMBERS_SHOWN + 4):
