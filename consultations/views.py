@@ -362,10 +362,10 @@ def campaign_key(contribution):
 
 
 def with_campaign_members(cards, contributions):
-    """Each card of a campaign group's first member with the group's other members among
-    `contributions` (the list as filtered), the first CAMPAIGN_MEMBERS_SHOWN of them as cards
-    and a link to them all: one query for the page, none when no card has any."""
-    groups = {campaign_key(card.contribution) for card in cards if card.contribution.similar_count}
+    """Each card of a campaign group's first member with the number of the group's other
+    members among `contributions` (the list as filtered), the first CAMPAIGN_MEMBERS_SHOWN of
+    them as cards, and a link to them all: one query for the page."""
+    groups = {campaign_key(card.contribution) for card in cards}
     members = defaultdict(list)
     for member in contribution_cards(
         contributions.campaign_members(groups, CAMPAIGN_MEMBERS_SHOWN)
@@ -374,9 +374,9 @@ def with_campaign_members(cards, contributions):
     list_url = reverse("consultations:contributions")
     for card in cards:
         contribution = card.contribution
-        card.similar_count = contribution.similar_count
-        if card.similar_count:
-            card.similar = members[campaign_key(contribution)]
+        card.similar = members[campaign_key(contribution)]
+        if card.similar:
+            card.similar_count = card.similar[0].contribution.group_size - 1
             query = {"hearing": contribution.hearing.slug, "campaign": contribution.campaign}
             card.campaign_url = f"{list_url}?{urlencode(query)}"
     return cards
