@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from django.db import transaction
 
 from consultations import similarity
+from consultations.cache import invalidate
 from consultations.models import Contribution, SignatureBand, TextSignature
 
 CANDIDATE_ROWS = 200
@@ -142,4 +143,7 @@ def regroup(batch_size=5000):
             if len(rows) >= batch_size:
                 write()
         write()
+        # The bulk writes send no signal: the public lists, which show each group once, are
+        # stale from now on in every process.
+        invalidate(None)
     return sum(sizes.values()), sum(1 for size in sizes.values() if size > 1)

@@ -68,6 +68,7 @@ class ContributionFilterSet(django_filters.FilterSet):
     language = LenientChoiceFilter(choices=UNLanguage.choices, label=_("Language"))
     country = django_filters.CharFilter(field_name="country", label=_("Country"))
     organization = django_filters.CharFilter(method="filter_organization", label=_("Organization"))
+    campaign = django_filters.CharFilter(field_name="campaign", label=_("Campaign group"))
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
 
     class Meta:
@@ -80,6 +81,7 @@ class ContributionFilterSet(django_filters.FilterSet):
             "language",
             "country",
             "organization",
+            "campaign",
             "q",
         ]
 

@@ -3,7 +3,18 @@ same way."""
 
 from django.apps import apps
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from consultations.enums import (
@@ -111,6 +122,7 @@ class ContributionQuerySet(models.QuerySet):
                 "author_name",
                 "organization_name",
                 "published_at",
+                "campaign",
                 "hearing__title",
                 "hearing__slug",
                 "hearing__language",
@@ -119,6 +131,70 @@ class ContributionQuerySet(models.QuerySet):
             )
             .order_by("-published_at", "-id")
         )
+
+    def campaign_mates(self):
+        """These contributions in the campaign group of the outer row (`OuterRef`): same
+        hearing, same `campaign` (index contribution_campaign)."""
+        return self.order_by().filter(
+            hearing_id=OuterRef("hearing_id"), campaign=OuterRef("campaign")
+        )
+
+    def one_per_campaign(self):
+        """These (published) contributions with each campaign group among them once: its
+        earliest published member (the id breaks ties). A paginator over it counts each group
+        once (`campaign_count`); the others come from `campaign_members`."""
+        earlier = self.campaign_mates().filter(
+            Q(published_at__lt=OuterRef("published_at"))
+            | Q(published_at=OuterRef("published_at"), pk__lt=OuterRef("pk"))
+        )
+        return self.filter(~Exists(earlier))
+
+    def campaign_count(self):
+        """How many campaign groups these contributions form: as many as `one_per_campaign`
+        rows, counted in one pass rather than by testing each row for an earlier member."""
+        return self.order_by().values("hearing_id", "campaign").distinct().count()
+
+    def campaign_members(self, groups, shown):
+        """The members of these campaign groups ((hearing id, campaign) pairs) after their
+        first (`one_per_campaign`), at most `shown` of each in publication order, each with
+        `group_size`, how many of these its group holds: one query for a page of groups, its
+        cost bounded by their size (a count per row of the page would be evaluated by PostgreSQL
+        for every row an OFFSET skips too). A group of one has no row here."""
+        if not groups:
+            return self.none()
+        partition = [F("hearing_id"), F("campaign")]
+        return (
+            self.filter(
+                hearing_id__in={hearing for hearing, _campaign in groups},
+                campaign__in={campaign for _hearing, campaign in groups},
+            )
+            .annotate(
+                place=models.Window(
+                    RowNumber(),
+                    partition_by=partition,
+                    order_by=[F("published_at").asc(), F("pk").asc()],
+                ),
+                group_size=models.Window(Count("pk"), partition_by=partition),
+            )
+            .filter(place__gt=1, place__lte=shown + 1)
+            .order_by("hearing_id", "campaign", "place")
+        )
+
+    def campaign_sizes(self, groups):
+        """How many of these contributions each campaign group ((hearing id, campaign) pairs)
+        holds, in one grouped count through the index contribution_campaign, for a page of
+        rows (not a subquery per row, which PostgreSQL would evaluate for every row an OFFSET
+        skips too: seconds on a deep page of the API)."""
+        rows = (
+            self.filter(
+                hearing_id__in={hearing for hearing, _campaign in groups},
+                campaign__in={campaign for _hearing, campaign in groups},
+            )
+            .order_by()
+            .values_list("hearing_id", "campaign")
+            .annotate(size=Count("pk"))
+        )
+        return {(hearing, campaign): size for hearing, campaign, size in rows}
 
 
 class RegistrationQuerySet(models.QuerySet):

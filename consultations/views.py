@@ -6,7 +6,8 @@ Anonymous pages touch neither the session nor the CSRF token, so they set no coo
 at once) and answers a matching `If-None-Match` with 304."""
 
 import functools
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -51,6 +52,8 @@ from stakeholders.enums import Region, StakeholderCategory
 from stakeholders.filters import search_words
 
 PAGE_SIZE = 25
+# The other members of a campaign group listed under its card; the rest are one link away.
+CAMPAIGN_MEMBERS_SHOWN = 20
 HOME_CURRENT = 20
 HOME_PAST = 10
 
@@ -290,7 +293,8 @@ def valid_results(filterset):
 @dataclass
 class ContributionCard:
     """One row of the contribution list with its link, credit, labels and date made ready, so
-    the template only prints them."""
+    the template only prints them; for a campaign group's first member, the others
+    (`with_campaign_members`)."""
 
     contribution: Contribution
     url: str
@@ -298,6 +302,13 @@ class ContributionCard:
     category: str
     published_iso: str
     published_label: str
+    similar_count: int = 0
+    similar: list = field(default_factory=list)
+    campaign_url: str = ""
+
+    @property
+    def similar_not_shown(self):
+        return self.similar_count - len(self.similar)
 
 
 def author_markup(credit, anonymous_label):
@@ -334,13 +345,59 @@ def contribution_cards(contributions):
     return cards
 
 
+class CampaignPaginator(Paginator):
+    """Pages of contributions, each campaign group once (`one_per_campaign`)."""
+
+    def __init__(self, contributions, per_page):
+        self.contributions = contributions
+        super().__init__(contributions.one_per_campaign(), per_page)
+
+    @cached_property
+    def count(self):
+        return self.contributions.campaign_count()
+
+
+def campaign_key(contribution):
+    return (contribution.hearing_id, contribution.campaign)
+
+
+def with_campaign_members(cards, contributions):
+    """Each card of a campaign group's first member with the number of the group's other
+    members among `contributions` (the list as filtered), the first CAMPAIGN_MEMBERS_SHOWN of
+    them as cards, and a link to them all: one query for the page."""
+    groups = {campaign_key(card.contribution) for card in cards}
+    members = defaultdict(list)
+    for member in contribution_cards(
+        contributions.campaign_members(groups, CAMPAIGN_MEMBERS_SHOWN)
+    ):
+        members[campaign_key(member.contribution)].append(member)
+    list_url = reverse("consultations:contributions")
+    for card in cards:
+        contribution = card.contribution
+        card.similar = members[campaign_key(contribution)]
+        if card.similar:
+            card.similar_count = card.similar[0].contribution.group_size - 1
+            query = {"hearing": contribution.hearing.slug, "campaign": contribution.campaign}
+            card.campaign_url = f"{list_url}?{urlencode(query)}"
+    return cards
+
+
 @public_page
 def contribution_list(request):
+    """Published contributions, newest first, each campaign group once (its first member, the
+    others under it). A search or one campaign (`campaign=`) lists every contribution on its
+    own: a search ranks each text on its merits."""
     filterset = ContributionFilterSet(request.GET, queryset=Contribution.objects.for_list())
     search = request.GET.get("q", "")
+    searching = bool(search_words(search))
+    contributions = valid_results(filterset)
+    grouped = not searching and not request.GET.get("campaign")
     # A search counts its matches only up to a cap (consultations/search.py).
-    paginator = CappedPaginator if search_words(search) else Paginator
-    page = paginator(valid_results(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CampaignPaginator if grouped else CappedPaginator if searching else Paginator
+    page = paginator(contributions, PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = contribution_cards(page.object_list)
+    if grouped:
+        with_campaign_members(cards, contributions)
     hearings = Hearing.objects.published().only("title", "slug", "date").order_by("-date", "title")
     fields = [
         select_field(
@@ -379,10 +436,12 @@ def contribution_list(request):
         "consultations/contribution_list.html",
         {
             "page": page,
-            "cards": contribution_cards(page.object_list),
+            "cards": cards,
             "query": query_without_page(request),
             "fields": fields,
             "search": search,
+            "searching": searching,
+            "campaign": request.GET.get("campaign", ""),
             "result_cap": number_format(CappedPaginator.cap, force_grouping=True),
         },
     )

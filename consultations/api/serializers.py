@@ -370,6 +370,13 @@ class ContributionSerializer(CountryFieldMixin, serializers.HyperlinkedModelSeri
     attachment = serializers.SerializerMethodField(
         help_text=_("Download link of the attached document, if any.")
     )
+    campaign_size = serializers.IntegerField(
+        read_only=True,
+        help_text=_(
+            "How many published contributions share this campaign group, this one included "
+            "once published: 2 or more is a campaign; `?campaign=` lists them."
+        ),
+    )
 
     class Meta:
         model = Contribution
@@ -390,8 +397,18 @@ class ContributionSerializer(CountryFieldMixin, serializers.HyperlinkedModelSeri
             "excerpt",
             "body",
             "attachment",
+            "campaign",
+            "campaign_size",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "campaign": {
+                "help_text": _(
+                    "The campaign group: the same value for every contribution to the hearing "
+                    "whose text is the same or nearly so (similarity of 0.8 or more)."
+                )
+            }
+        }
 
     def get_attachment(self, contribution) -> str | None:
         """The app's own download view, which checks who may read the file; never the storage's
@@ -427,17 +444,8 @@ class StaffContributionSerializer(ContributionSerializer):
             "consent",
             "submitted_at",
             "moderated_at",
-            "campaign",
         ]
         read_only_fields = fields
-        extra_kwargs = {
-            "campaign": {
-                "help_text": _(
-                    "The campaign group: the same value for every contribution to the hearing "
-                    "whose text is the same or nearly so (similarity of 0.8 or more)."
-                )
-            }
-        }
 
     def credit(self, contribution):
         """Staff read the author as given, whatever the consent."""

@@ -142,6 +142,17 @@ class PersonViewSet(viewsets.ModelViewSet):
         return StaffPersonSerializer if self.staff() else PersonSerializer
 
 
+def with_campaign_sizes(contributions):
+    """Each contribution with `campaign_size`, its campaign group's published members (never
+    one that is not published): one query for a page."""
+    sizes = Contribution.objects.published().campaign_sizes(
+        {(contribution.hearing_id, contribution.campaign) for contribution in contributions}
+    )
+    for contribution in contributions:
+        contribution.campaign_size = sizes.get((contribution.hearing_id, contribution.campaign), 0)
+    return contributions
+
+
 class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
     """Published contributions, the author shown as they consented. Staff see every
     contribution and moderate it."""
@@ -157,6 +168,12 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         contributions = Contribution.objects.select_related("hearing", "organization")
         return contributions if self.staff() else contributions.published()
+
+    def paginate_queryset(self, queryset):
+        return with_campaign_sizes(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return with_campaign_sizes([super().get_object()])[0]
 
     def get_serializer_class(self):
         return StaffContributionSerializer if self.staff() else ContributionSerializer
@@ -192,6 +209,8 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
             )
         except TransitionRefused as error:
             return refused(error)
+        # Counted again: publishing or withdrawing it changes its campaign group's size.
+        with_campaign_sizes([contribution])
         return Response(
             StaffContributionSerializer(contribution, context=self.get_serializer_context()).data
         )

@@ -115,7 +115,8 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     author_email = "ana@example.org"
     category = StakeholderCategory.CIVIL_SOCIETY
     title = factory.Sequence(lambda n: f"Contribution {n}")
-    body = "We recommend more regular pathways."
+    # A text of its own, so that two contributions are not taken for a campaign group.
+    body = factory.Sequence(lambda n: f"We recommend more regular pathways, point {n}.")
     consent = PublicationConsent.NAMED
 
 

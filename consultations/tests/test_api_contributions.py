@@ -94,7 +94,7 @@ def test_client_filters_contributions_by_category_and_downloads_csv(client):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == (
         "url,reference,title,hearing,segment,category,region,country,language,published_at,"
-        "author_name,organization,organization_name,excerpt,body,attachment"
+        "author_name,organization,organization_name,excerpt,body,attachment,campaign,campaign_size"
     )
     assert len(lines) == 2
     assert f",{ngo.reference},From civil society,geneva,,civil_society,europe,CH,en," in lines[1]
@@ -121,8 +121,8 @@ def test_contribution_list_runs_a_fixed_number_of_queries(client, rows):
             status=ContributionStatus.PUBLISHED,
             published_at=now,
         )
-    # 1 count, 2 the page with hearing and organization
-    with data_queries(2):
+    # 1 count, 2 the page with hearing and organization, 3 the sizes of its campaign groups
+    with data_queries(3):
         body = client.get("/api/v1/contributions/?page_size=100").json()
     assert body["count"] == rows
     assert len(body["results"]) == min(rows, 100)
