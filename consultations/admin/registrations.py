@@ -515,12 +515,10 @@ class RegistrationAdmin(
                 registration, status, by=request.user, reason=reason
             ),
             done_message,
-            remedies={
-                "hearing_full": (
-                    "waitlist",
-                    counted("Waitlist this one", "Waitlist these %(count)d"),
-                )
-            },
+            remedies=dict.fromkeys(
+                ["hearing_full", "organization_cap_reached", "nomination_letter_missing"],
+                ("waitlist", counted("Waitlist this one", "Waitlist these %(count)d")),
+            ),
         )
 
     def decisions(self):
@@ -587,6 +585,17 @@ class RegistrationAdmin(
                 ),
                 name=_("Cancel"),
             ),
+            "promote_oldest_waitlisted": Decision(
+                _("Promote from the waiting list"),
+                _(
+                    "The registration that has waited longest in each of these hearings will be "
+                    "approved:"
+                ),
+                _("Approve"),
+                self.promote,
+                records=self.oldest_waitlisted,
+                nothing=_("Nobody is on the waiting list of these hearings: nobody to promote."),
+            ),
         }
 
     @admin.action(description=gettext_lazy("Approve…"), permissions=["change"])
@@ -610,16 +619,35 @@ class RegistrationAdmin(
         return self.confirm(request, queryset, "cancel")
 
     @admin.action(
-        description=gettext_lazy("Promote the oldest waitlisted registration of these hearings"),
+        description=gettext_lazy("Promote the oldest waitlisted registration of these hearings…"),
         permissions=["change"],
     )
     def promote_oldest_waitlisted(self, request, queryset):
+        return self.confirm(request, queryset, "promote_oldest_waitlisted")
+
+    def oldest_waitlisted(self, request, queryset):
+        """The registration each hearing of the selection promotes next, in
+        `promote_from_waitlist`'s order: the confirmation page lists these, not the selection."""
+        first_waiting = (
+            Registration.objects.filter(
+                hearing=OuterRef("hearing"), status=RegistrationStatus.WAITLISTED
+            )
+            .order_by("created_at", "pk")
+            .values("pk")[:1]
+        )
+        return self.get_queryset(request).filter(
+            hearing__in=queryset.order_by().values("hearing_id"),
+            status=RegistrationStatus.WAITLISTED,
+            pk=Subquery(first_waiting),
+        )
+
+    def promote(self, request, queryset, reason):
         hearings = Hearing.objects.filter(pk__in=queryset.order_by().values("hearing_id")).order_by(
             "date", "pk"
         )
         for hearing in hearings:
             try:
-                promoted = promote_from_waitlist(hearing, by=request.user)
+                promoted = promote_from_waitlist(hearing, by=request.user, reason=reason)
             except ValidationError as error:
                 self.message_user(
                     request,
