@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -31,7 +31,7 @@ from consultations.admin.decisions import (
     refusal_sentence,
     status_badge,
 )
-from consultations.admin.history import HistoryAdmin, staff_member
+from consultations.admin.history import HistoryAdmin, at_the_venue, staff_member, zoned
 from consultations.enums import REGISTRATION_MOVES, RegistrationStatus
 from consultations.forms import checked_document
 from consultations.models import AccreditationRule, Hearing, Registration
@@ -234,7 +234,7 @@ class RegistrationAdmin(
         "over_cap",
         "letter_missing",
         "waitlist_position",
-        "created_at",
+        "created_at_shown",
         # Last: a hearing's title is long, and the columns decided on come first.
         "hearing",
     ]
@@ -253,9 +253,9 @@ class RegistrationAdmin(
         "letter_download",
         "letter_by_email",
         "privacy_consent",
-        "created_at",
-        "updated_at",
-        "decided_at",
+        "created_at_shown",
+        "updated_at_shown",
+        "decided_at_shown",
         "decided_by_name",
     ]
     exclude = [
@@ -360,6 +360,9 @@ class RegistrationAdmin(
         return found, may_have_duplicates
 
     decided_by_name = staff_member("decided_by", gettext_lazy("decided by"))
+    created_at_shown = at_the_venue(Registration, "created_at")
+    updated_at_shown = at_the_venue(Registration, "updated_at")
+    decided_at_shown = at_the_venue(Registration, "decided_at")
 
     def revert_disabled(self, request, obj=None):
         """A status moves through the services only, never back to an old version."""
@@ -412,9 +415,7 @@ class RegistrationAdmin(
     def privacy_consent(self, registration):
         if registration.privacy_consent_at is None:
             return _("Not given")
-        when = formats.date_format(
-            timezone.localtime(registration.privacy_consent_at), "DATETIME_FORMAT"
-        )
+        when = zoned(registration.privacy_consent_at, registration.hearing.zone)
         if registration.privacy_consent_entered_by_id:
             return _("Entered by staff for the registrant: %(staff)s, %(when)s") % {
                 "staff": registration.privacy_consent_entered_by,
@@ -428,9 +429,7 @@ class RegistrationAdmin(
             return _("No")
         return _("Noted by %(staff)s, %(when)s") % {
             "staff": registration.letter_by_email_noted_by,
-            "when": formats.date_format(
-                timezone.localtime(registration.letter_by_email_at), "DATETIME_FORMAT"
-            ),
+            "when": zoned(registration.letter_by_email_at, registration.hearing.zone),
         }
 
     def get_readonly_fields(self, request, obj=None):
