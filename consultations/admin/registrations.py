@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -228,11 +228,11 @@ class RegistrationAdmin(
     list_display = [
         "name",
         "status_shown",
-        "reference",
+        # The reference is searched and shown on the record: at 1440 px its column would push
+        # the list into a sideways scroll.
         "organization_typed_or_matched",
         "category",
-        "over_cap",
-        "letter_missing",
+        "checks",
         "waitlist_position",
         "created_at_shown",
         # Last: a hearing's title is long, and the columns decided on come first.
@@ -325,6 +325,19 @@ class RegistrationAdmin(
             return ""
         name, count, cap = standing
         return format_html('<span class="warning-badge">{} {}/{}</span>', name, count, cap)
+
+    @admin.display(description=gettext_lazy("to check"))
+    def checks(self, registration):
+        """The cap's and the letter's badges in one column, empty while all is well."""
+        return format_html_join(
+            " ",
+            "{}",
+            (
+                (badge,)
+                for badge in [self.over_cap(registration), self.letter_missing(registration)]
+                if badge
+            ),
+        )
 
     @admin.display(description=gettext_lazy("letter"))
     def letter_missing(self, registration):
