@@ -228,7 +228,7 @@ def match_to_organization(registrations, organization, by):
     return count
 
 
-def promote_from_waitlist(hearing, by):
+def promote_from_waitlist(hearing, by, reason=""):
     """Approve the registration that has waited longest, once a seat is free. Returns it, or None
     when nobody waits."""
     waiting = (
@@ -238,7 +238,7 @@ def promote_from_waitlist(hearing, by):
     )
     if waiting is None:
         return None
-    return decide_registration(waiting, RegistrationStatus.APPROVED, by=by)
+    return decide_registration(waiting, RegistrationStatus.APPROVED, by=by, reason=reason)
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from consultations.admin.decisions import (
     refusal_sentence,
     status_badge,
 )
-from consultations.admin.history import HistoryAdmin, staff_member
+from consultations.admin.history import HistoryAdmin, at_the_venue, staff_member
 from consultations.admin.widgets import KnownAutocompleteMixin
 from consultations.enums import CONTRIBUTION_MOVES, ContributionStatus
 from consultations.models import Contribution
@@ -143,7 +143,7 @@ class ContributionAdmin(
         "organization",
         "category",
         "campaign_group",
-        "submitted_at",
+        "submitted_at_shown",
         # Last: a hearing's title is long, and the columns decided on come first.
         "hearing",
     ]
@@ -158,10 +158,10 @@ class ContributionAdmin(
         "region_label",
         "preview",
         "attachment_link",
-        "submitted_at",
-        "updated_at",
-        "published_at",
-        "moderated_at",
+        "submitted_at_shown",
+        "updated_at_shown",
+        "published_at_shown",
+        "moderated_at_shown",
         "moderated_by_name",
     ]
     exclude = ["attachment", "moderated_by"]
@@ -239,6 +239,10 @@ class ContributionAdmin(
         )
 
     moderated_by_name = staff_member("moderated_by", gettext_lazy("moderated by"))
+    submitted_at_shown = at_the_venue(Contribution, "submitted_at")
+    updated_at_shown = at_the_venue(Contribution, "updated_at")
+    published_at_shown = at_the_venue(Contribution, "published_at")
+    moderated_at_shown = at_the_venue(Contribution, "moderated_at")
 
     @admin.display(description=gettext_lazy("region"))
     def region_label(self, contribution):

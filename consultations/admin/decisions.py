@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -36,8 +37,9 @@ def apply_to_each(modeladmin, request, queryset, decide, done_message, remedies=
     """Run `decide(record)` for each selected record, each in its own transaction, so one refusal
     changes nothing of that record and does not undo the others. Success is counted in one
     message, and the refusals in one message per reason with the records it held back;
-    `remedies` maps a refusal's code to `(action, label(count))`, a button offering the next step for
-    those records (putting them on the waiting list when the hearing is full)."""
+    `remedies` maps a refusal's code to `(action, label(count))`, a button asking the next step
+    for those records on its confirmation page (putting them on the waiting list when the hearing
+    is full)."""
     done = 0
     refused = {}
     for record in queryset:
@@ -54,7 +56,7 @@ def apply_to_each(modeladmin, request, queryset, decide, done_message, remedies=
     for code, (sentence, held_back) in refused.items():
         modeladmin.message_user(
             request,
-            refusal_message(modeladmin, sentence, held_back, (remedies or {}).get(code)),
+            refusal_message(modeladmin, request, sentence, held_back, (remedies or {}).get(code)),
             messages.ERROR,
         )
     if done:
@@ -62,7 +64,7 @@ def apply_to_each(modeladmin, request, queryset, decide, done_message, remedies=
     return done
 
 
-def refusal_message(modeladmin, sentence, held_back, remedy):
+def refusal_message(modeladmin, request, sentence, held_back, remedy):
     if len(held_back) == 1:
         text = _("%(record)s: %(reason)s") % {"record": held_back[0], "reason": sentence}
     else:
@@ -78,11 +80,28 @@ def refusal_message(modeladmin, sentence, held_back, remedy):
     if remedy is None:
         return text
     action, label = remedy
+    return format_html("{} {}", text, remedy_form(modeladmin, request, action, held_back, label))
+
+
+def remedy_form(modeladmin, request, action, records, label):
+    """A button posting `records` to the list's `action`, which answers with that action's
+    confirmation page, as when staff select them in the list. The message is shown on the next
+    page of the same session, so the form carries this session's CSRF token."""
     return format_html(
-        '{} <a class="button" href="{}">{}</a>',
-        text,
-        confirmation_url(modeladmin, action, held_back),
-        label(len(held_back)),
+        '<form method="post" action="{}" class="remedy-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="action" value="{}">'
+        '<input type="hidden" name="index" value="0">{}'
+        '<button type="submit" class="button">{}</button></form>',
+        modeladmin.list_to_return_to(request),
+        get_token(request),
+        action,
+        format_html_join(
+            "",
+            '<input type="hidden" name="{}" value="{}">',
+            ((helpers.ACTION_CHECKBOX_NAME, record.pk) for record in records),
+        ),
+        label(len(records)),
     )
 
 
@@ -121,16 +140,29 @@ class DecisionForm(forms.Form):
 class Decision:
     """A decision as the confirmation page asks it: its title, the sentence above the records,
     the button, whether a reason is required, and `make(request, queryset, reason)`; `name`
-    labels it on the record's page (the button's words by default). `affected(queryset)`, for a
-    decision that reaches beyond the selected records (a whole campaign group), returns the
-    records it will change: the page counts and lists those."""
+    labels it on the record's page (the button's words by default). Where the decision is
+    made on other records than those selected, `records(request, queryset)` finds them, and
+    `nothing` says why there are none. `affected(queryset)`, for a decision that reaches beyond
+    its records (a whole campaign group), returns the records it will change: the page counts
+    and lists those."""
 
     def __init__(
-        self, title, question, button, make, reason_required=False, name=None, affected=None
+        self,
+        title,
+        question,
+        button,
+        make,
+        reason_required=False,
+        name=None,
+        records=None,
+        nothing=None,
+        affected=None,
     ):
         self.title, self.question, self.button = title, question, button
         self.make, self.reason_required = make, reason_required
         self.name = name or button
+        self.records = records or (lambda request, queryset: queryset)
+        self.nothing = nothing
         self.affected = affected
 
 
@@ -159,6 +191,7 @@ class DecisionsMixin:
 
     def confirm(self, request, queryset, action):
         decision = self.decisions()[action]
+        queryset = decision.records(request, queryset)
         if "apply" in request.POST:
             form = DecisionForm(request.POST, reason_required=decision.reason_required)
             if form.is_valid():
@@ -188,6 +221,7 @@ class DecisionsMixin:
             "listed": listed,
             "unlisted": count - len(listed),
             "count": count,
+            "nothing": decision.nothing,
             "action": action,
             "back": request.POST.get("next") or request.GET.get("next", ""),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

@@ -51,6 +51,21 @@ def staff_member(field_name, description):
     return shown
 
 
-def zoned(moment):
-    """A date-time as the back office shows it: to the minute, in the server's time zone, named."""
-    return date_format(timezone.localtime(moment), "j M Y, H:i T")
+def zoned(moment, zone=None):
+    """A date-time as the back office shows it: to the minute, in `zone` (the server's by
+    default), named: "11 Oct 2017, 09:12 CEST"."""
+    return date_format(timezone.localtime(moment, zone), "j M Y, H:i T")
+
+
+def at_the_venue(model, field_name):
+    """A read-only display of the date-time `field_name` of a hearing's record, in the zone of
+    its hearing, as the public pages give the hearing's times; sortable as the field is."""
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name, ordering=field_name)
+    def shown(modeladmin, record):
+        moment = getattr(record, field_name)
+        if moment is None:
+            return modeladmin.get_empty_value_display()
+        return zoned(moment, record.hearing.zone if record.hearing_id else None)
+
+    return shown

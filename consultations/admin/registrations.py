@@ -15,8 +15,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -31,7 +31,7 @@ from consultations.admin.decisions import (
     refusal_sentence,
     status_badge,
 )
-from consultations.admin.history import HistoryAdmin, staff_member
+from consultations.admin.history import HistoryAdmin, at_the_venue, staff_member, zoned
 from consultations.enums import REGISTRATION_MOVES, RegistrationStatus
 from consultations.forms import checked_document
 from consultations.models import AccreditationRule, Hearing, Registration
@@ -228,13 +228,13 @@ class RegistrationAdmin(
     list_display = [
         "name",
         "status_shown",
-        "reference",
+        # The reference is searched and shown on the record: at 1440 px its column would push
+        # the list into a sideways scroll.
         "organization_typed_or_matched",
         "category",
-        "over_cap",
-        "letter_missing",
+        "checks",
         "waitlist_position",
-        "created_at",
+        "created_at_shown",
         # Last: a hearing's title is long, and the columns decided on come first.
         "hearing",
     ]
@@ -253,9 +253,9 @@ class RegistrationAdmin(
         "letter_download",
         "letter_by_email",
         "privacy_consent",
-        "created_at",
-        "updated_at",
-        "decided_at",
+        "created_at_shown",
+        "updated_at_shown",
+        "decided_at_shown",
         "decided_by_name",
     ]
     exclude = [
@@ -326,6 +326,19 @@ class RegistrationAdmin(
         name, count, cap = standing
         return format_html('<span class="warning-badge">{} {}/{}</span>', name, count, cap)
 
+    @admin.display(description=gettext_lazy("to check"))
+    def checks(self, registration):
+        """The cap's and the letter's badges in one column, empty while all is well."""
+        return format_html_join(
+            " ",
+            "{}",
+            (
+                (badge,)
+                for badge in [self.over_cap(registration), self.letter_missing(registration)]
+                if badge
+            ),
+        )
+
     @admin.display(description=gettext_lazy("letter"))
     def letter_missing(self, registration):
         if registration.letter_required and not registration.has_letter:
@@ -360,6 +373,9 @@ class RegistrationAdmin(
         return found, may_have_duplicates
 
     decided_by_name = staff_member("decided_by", gettext_lazy("decided by"))
+    created_at_shown = at_the_venue(Registration, "created_at")
+    updated_at_shown = at_the_venue(Registration, "updated_at")
+    decided_at_shown = at_the_venue(Registration, "decided_at")
 
     def revert_disabled(self, request, obj=None):
         """A status moves through the services only, never back to an old version."""
@@ -412,9 +428,7 @@ class RegistrationAdmin(
     def privacy_consent(self, registration):
         if registration.privacy_consent_at is None:
             return _("Not given")
-        when = formats.date_format(
-            timezone.localtime(registration.privacy_consent_at), "DATETIME_FORMAT"
-        )
+        when = zoned(registration.privacy_consent_at, registration.hearing.zone)
         if registration.privacy_consent_entered_by_id:
             return _("Entered by staff for the registrant: %(staff)s, %(when)s") % {
                 "staff": registration.privacy_consent_entered_by,
@@ -428,9 +442,7 @@ class RegistrationAdmin(
             return _("No")
         return _("Noted by %(staff)s, %(when)s") % {
             "staff": registration.letter_by_email_noted_by,
-            "when": formats.date_format(
-                timezone.localtime(registration.letter_by_email_at), "DATETIME_FORMAT"
-            ),
+            "when": zoned(registration.letter_by_email_at, registration.hearing.zone),
         }
 
     def get_readonly_fields(self, request, obj=None):
@@ -515,12 +527,10 @@ class RegistrationAdmin(
                 registration, status, by=request.user, reason=reason
             ),
             done_message,
-            remedies={
-                "hearing_full": (
-                    "waitlist",
-                    counted("Waitlist this one", "Waitlist these %(count)d"),
-                )
-            },
+            remedies=dict.fromkeys(
+                ["hearing_full", "organization_cap_reached", "nomination_letter_missing"],
+                ("waitlist", counted("Waitlist this one", "Waitlist these %(count)d")),
+            ),
         )
 
     def decisions(self):
@@ -587,6 +597,17 @@ class RegistrationAdmin(
                 ),
                 name=_("Cancel"),
             ),
+            "promote_oldest_waitlisted": Decision(
+                _("Promote from the waiting list"),
+                _(
+                    "The registration that has waited longest in each of these hearings will be "
+                    "approved:"
+                ),
+                _("Approve"),
+                self.promote,
+                records=self.oldest_waitlisted,
+                nothing=_("Nobody is on the waiting list of these hearings: nobody to promote."),
+            ),
         }
 
     @admin.action(description=gettext_lazy("Approve…"), permissions=["change"])
@@ -610,16 +631,35 @@ class RegistrationAdmin(
         return self.confirm(request, queryset, "cancel")
 
     @admin.action(
-        description=gettext_lazy("Promote the oldest waitlisted registration of these hearings"),
+        description=gettext_lazy("Promote the oldest waitlisted registration of these hearings…"),
         permissions=["change"],
     )
     def promote_oldest_waitlisted(self, request, queryset):
+        return self.confirm(request, queryset, "promote_oldest_waitlisted")
+
+    def oldest_waitlisted(self, request, queryset):
+        """The registration each hearing of the selection promotes next, in
+        `promote_from_waitlist`'s order: the confirmation page lists these, not the selection."""
+        first_waiting = (
+            Registration.objects.filter(
+                hearing=OuterRef("hearing"), status=RegistrationStatus.WAITLISTED
+            )
+            .order_by("created_at", "pk")
+            .values("pk")[:1]
+        )
+        return self.get_queryset(request).filter(
+            hearing__in=queryset.order_by().values("hearing_id"),
+            status=RegistrationStatus.WAITLISTED,
+            pk=Subquery(first_waiting),
+        )
+
+    def promote(self, request, queryset, reason):
         hearings = Hearing.objects.filter(pk__in=queryset.order_by().values("hearing_id")).order_by(
             "date", "pk"
         )
         for hearing in hearings:
             try:
-                promoted = promote_from_waitlist(hearing, by=request.user)
+                promoted = promote_from_waitlist(hearing, by=request.user, reason=reason)
             except ValidationError as error:
                 self.message_user(
                     request,

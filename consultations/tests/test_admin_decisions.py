@@ -5,6 +5,7 @@ later is explained), the per-organization cap counting names typed by hand, staf
 someone with their letter, deciding from the record, and finding it by its reference."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -56,7 +57,10 @@ def confirmed(client, url, action, records, **extra):
 
 
 def shown_messages(response):
-    return [str(m) for m in response.context["messages"]]
+    """The messages' text; a remedy's button, a form, is tested in test_admin_bulk_decisions."""
+    return [
+        re.sub(r' <form method="post" .*</form>$', "", str(m)) for m in response.context["messages"]
+    ]
 
 
 def statuses(model, records):
@@ -218,7 +222,7 @@ def test_the_cap_counts_organizations_typed_by_hand(client, editor):
     client.force_login(editor)
     response = confirmed(client, REGISTRATIONS, "approve", [matched, *typed])
     assert shown_messages(response) == [
-        f"{typed[1]}: MÉXICO  Migrant-Network. already has 2 approved representatives, "
+        f"{escape(typed[1])}: MÉXICO  Migrant-Network. already has 2 approved representatives, "
         "the most this hearing accredits for one organization of its category.",
         "3 registrations approved.",
     ]
@@ -442,28 +446,6 @@ def test_a_registration_is_found_by_its_reference(client, editor, viewer):
             found = client.get(REGISTRATIONS, {"q": term})
             assert list(found.context["cl"].result_list) == [wanted], term
     assert other.pk != wanted.pk
-
-
-def test_bulk_approval_past_capacity_ends_in_one_message_with_a_waitlist_button(client, editor):
-    hearing = HearingFactory(capacity=2)
-    registrations = [RegistrationFactory(hearing=hearing) for _ in range(5)]
-    client.force_login(editor)
-    response = confirmed(client, REGISTRATIONS, "approve", registrations)
-    late = registrations[2:]
-    waitlist = reverse("admin:consultations_registration_confirm", args=["waitlist"])
-    ids = "%2C".join(str(r.pk) for r in late)
-    assert shown_messages(response) == [
-        "3 records held back: The hearing is full: all 2 seats are taken. ("
-        + escape("; ".join(map(str, late)))
-        + f') <a class="button" href="{waitlist}?ids={ids}">Waitlist these 3</a>',
-        "2 registrations approved.",
-    ]
-    asked = client.get(waitlist, {"ids": ",".join(str(r.pk) for r in late)})
-    assert asked.context["records"] == late
-    confirmed(client, REGISTRATIONS, "waitlist", late)
-    assert statuses(Registration, registrations) == ["approved"] * 2 + ["waitlisted"] * 3
-    listed = client.get(REGISTRATIONS, {"status__exact": "waitlisted"})
-    assert [r.waitlist_position for r in listed.context["cl"].result_list] == [1, 2, 3]
 
 
 def test_lists_show_the_status_as_a_badge_after_the_name_oldest_first(client, editor):

@@ -46,17 +46,62 @@ def shot(page, name):
 
 
 def no_sideways_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    """Neither the page nor the list's own box (the admin lets a wide table scroll inside it,
+    hiding its last columns) scrolls sideways."""
+    return page.evaluate(
+        """() => {
+            const list = document.querySelector("#changelist-form .results");
+            return document.documentElement.scrollWidth <= window.innerWidth
+                && (list === null || list.scrollWidth <= list.clientWidth);
+        }"""
+    )
+
+
+# The real hearing's title, and a contribution's as long as authors write them.
+HEARING_TITLE = (
+    "Second informal interactive multi-stakeholder hearing of the preparatory process of the "
+    "global compact for safe, orderly and regular migration"
+)
+LONG_TITLE = (
+    "Keep families together: alternatives to immigration detention for children and their "
+    "families, case management in the community, and access to justice at every border"
+)
+
+
+def on_one_line_cut_short(cell):
+    """The cell's text is cut short (its whole width does not fit) and keeps to one line."""
+    return cell.evaluate("cell => cell.scrollWidth > cell.clientWidth") and lines_of(cell) == 1
+
+
+def lines_of(element):
+    """How many lines the element's text takes: its words' boxes, grouped by how high they sit
+    (a badge's padding lifts its box a pixel or two, not a line)."""
+    return element.evaluate(
+        """element => {
+            const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+            const tops = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const text = document.createRange();
+                text.selectNodeContents(node);
+                for (const box of text.getClientRects()) {
+                    if (box.width > 0) tops.push(box.top);
+                }
+            }
+            tops.sort((a, b) => a - b);
+            return tops.filter((top, i) => i === 0 || top - tops[i - 1] > 8).length;
+        }"""
+    )
 
 
 def test_editor_approves_a_registration_from_its_record_at_1440(page, live_server):
-    hearing = HearingFactory(title="Second informal interactive multi-stakeholder hearing")
+    hearing = HearingFactory(title=HEARING_TITLE)
     first = RegistrationFactory(hearing=hearing, name="Amina Diallo")
     second = RegistrationFactory(hearing=hearing, name="Bruno Costa")
     page.goto(live_server.url + "/admin/consultations/registration/")
     first_row = page.locator("#result_list tbody tr").first
     expect(first_row.locator(".status-badge")).to_have_text("Pending")
     assert first_row.locator(".status-badge").bounding_box()["x"] < 1440
+    assert on_one_line_cut_short(first_row.locator("td.field-hearing"))
     assert no_sideways_scroll(page)
     shot(page, "decisions-registration-list-1440.png")
 
@@ -76,16 +121,16 @@ def test_editor_approves_a_registration_from_its_record_at_1440(page, live_serve
 
 
 def test_editor_publishes_a_contribution_from_the_queue_at_1440(page, live_server):
-    hearing = HearingFactory(title="Second informal interactive multi-stakeholder hearing")
-    contribution = ContributionFactory(
-        hearing=hearing,
-        title="Keep families together: alternatives to immigration detention for children",
-    )
+    hearing = HearingFactory(title=HEARING_TITLE)
+    contribution = ContributionFactory(hearing=hearing, title=LONG_TITLE)
     ContributionFactory(hearing=hearing, title="Decent work and fair recruitment")
     page.goto(live_server.url + "/admin/consultations/contribution/")
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.first.locator(".status-badge")).to_have_text("Submitted")
+    assert rows.first.locator(".status-badge").bounding_box()["x"] < 1440
+    assert on_one_line_cut_short(rows.first.locator("td.field-title"))
+    assert on_one_line_cut_short(rows.first.locator("td.field-hearing"))
     assert no_sideways_scroll(page)
     shot(page, "decisions-contribution-queue-1440.png")
 
@@ -98,3 +143,35 @@ def test_editor_publishes_a_contribution_from_the_queue_at_1440(page, live_serve
     expect(page.locator("ul.messagelist li")).to_have_text(["1 contribution published."])
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
     assert Contribution.objects.get(pk=contribution.pk).status == "published"
+
+
+def test_editor_waitlists_those_a_full_hearing_held_back_at_1440(page, live_server):
+    hearing = HearingFactory(title=HEARING_TITLE, capacity=2)
+    registrations = [
+        RegistrationFactory(hearing=hearing, name=name)
+        for name in ["Amina Diallo", "Bruno Costa", "Chen Wei", "Dina Haddad"]
+    ]
+    page.goto(live_server.url + "/admin/consultations/registration/")
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option("approve")
+    page.get_by_role("button", name="Run").or_(page.get_by_role("button", name="Go")).click()
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator("ul.messagelist li.error")).to_contain_text(
+        "2 records held back: The hearing is full: all 2 seats are taken."
+    )
+    assert no_sideways_scroll(page)
+    shot(page, "decisions-registration-held-back-1440.png")
+
+    page.get_by_role("button", name="Waitlist these 2").click()
+    expect(page.locator(".decision-records li")).to_have_text([str(r) for r in registrations[2:]])
+    page.get_by_role("button", name="Put on the waiting list").click()
+    expect(page.locator("ul.messagelist li")).to_have_text(
+        ["2 registrations put on the waiting list."]
+    )
+    stored = dict(Registration.objects.values_list("name", "status"))
+    assert stored == {
+        "Amina Diallo": "approved",
+        "Bruno Costa": "approved",
+        "Chen Wei": "waitlisted",
+        "Dina Haddad": "waitlisted",
+    }
