@@ -35,6 +35,8 @@ def asgi_server():
         # Debug on: whitenoise serves the static files from the app folders, no collectstatic.
         DJANGO_DEBUG="on",
         DJANGO_PAGE_CACHE_SECONDS="0",
+        # The chair's session is made here: the server checks it with the same key.
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,
     )
     # The in-memory channel layer: one server, no Redis.
     environment.pop("REDIS_URL", None)
