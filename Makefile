@@ -62,12 +62,14 @@ restore: $(VENV)/.requirements
 	$(BIN)/python manage.py restore_database $(FROM)
 
 # The suite never runs with a real secret; this key exists only for it.
-# Two pytest-xdist workers, one per core; tests that share a Redis database or start servers run
-# in one worker (conftest.py groups them). TEST_WORKERS=0 runs everything in this process.
+# Two pytest-xdist workers, one per core, each taking whole test files: the tests of a file that
+# starts servers share them and their Redis database (xdist's loadgroup cannot group tests under
+# pytest 9, which ignores the group it writes into test names). TEST_WORKERS=0 runs everything
+# in this process.
 TEST_WORKERS ?= 2
 test: export DJANGO_SECRET_KEY ?= insecure-key-for-the-test-suite-only
 test: $(VENV)/.requirements-dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Measure the public pages against /healthz on the PostgreSQL database named by DATABASE_URL,
 # generating 100,000 demo contributions there first if missing (README, "Benchmark").

@@ -26,14 +26,6 @@ def collected_static_files(tmp_path_factory):
         yield
 
 
-def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (`make test`), the tests that start servers share Redis databases and
-    ports between them, so they run one after another in the same worker."""
-    for item in items:
-        if item.get_closest_marker("servers"):
-            item.add_marker(pytest.mark.xdist_group("servers"))
-
-
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 
 

@@ -286,6 +286,8 @@ class WordWriter:
 
     def restart_numbering(self, paragraph, list_element):
         """Each `ol` counts from 1: a numbering instance of its own over List Number's."""
+        # Keyed by identity, with the element kept: once a fragment's tree is freed, the next
+        # fragment's list could otherwise get the same id() and continue the first's count.
         key = id(list_element)
         if key not in self.list_num_ids:
             numbering = self.document.part.numbering_part.numbering_definitions._numbering
@@ -293,10 +295,10 @@ class WordWriter:
             abstract = numbering.num_having_numId(style_num).abstractNumId.val
             num = numbering.add_num(abstract)
             num.add_lvlOverride(ilvl=0).add_startOverride(1)
-            self.list_num_ids[key] = num.numId
+            self.list_num_ids[key] = (list_element, num.numId)
         properties = paragraph._p.get_or_add_pPr().get_or_add_numPr()
         properties.get_or_add_ilvl().val = 0
-        properties.get_or_add_numId().val = self.list_num_ids[key]
+        properties.get_or_add_numId().val = self.list_num_ids[key][1]
 
 
 def html_to_docx(html):

@@ -239,8 +239,8 @@ class DecisionsMixin:
         status shown (a decision on a record the queue hides would otherwise select nothing)."""
         changelist = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
         url = reverse(f"admin:{changelist}")
-        if request.GET and request.resolver_match.url_name == changelist:
-            return f"{url}?{request.GET.urlencode()}"
+        if request.resolver_match.url_name == changelist:
+            return f"{url}?{request.GET.urlencode()}" if request.GET else url
         if self.every_record_query:
             return f"{url}?{urlencode(self.every_record_query)}"
         return url

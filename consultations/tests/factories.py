@@ -24,7 +24,8 @@ class ProcessFactory(factory.django.DjangoModelFactory):
         model = Process
 
     title = factory.Sequence(lambda n: f"Process {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    # A slug holds 120 characters; a full title may not fit.
+    slug = factory.LazyAttribute(lambda o: slugify(o.title)[:120].strip("-"))
     code = factory.Sequence(lambda n: f"P{n}")
 
 
@@ -34,7 +35,7 @@ class HearingFactory(factory.django.DjangoModelFactory):
 
     process = factory.SubFactory(ProcessFactory)
     title = factory.Sequence(lambda n: f"Hearing {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    slug = factory.LazyAttribute(lambda o: slugify(o.title)[:120].strip("-"))
     date = datetime.date(2030, 5, 14)
     venue = "Conference Room 4"
     city = "New York"
