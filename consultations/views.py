@@ -384,14 +384,17 @@ def with_campaign_members(cards, contributions):
 
 @public_page
 def contribution_list(request):
-    """Published contributions, newest first, each campaign group once (its first member, the
-    others under it). A search or one campaign (`campaign=`) lists every contribution on its
-    own: a search ranks each text on its merits."""
+    """Published contributions, newest first. A hearing's list (`hearing=`) shows each
+    campaign group once (its first member, the others under it). A search, one campaign
+    (`campaign=`) and the list across hearings show every contribution on its own: a search
+    ranks each text on its merits, and finding each group's first member costs a query over
+    every match, which stays small within one hearing but not across 100,000 contributions (a
+    stored flag on each group's first member would lift that)."""
     filterset = ContributionFilterSet(request.GET, queryset=Contribution.objects.for_list())
     search = request.GET.get("q", "")
     searching = bool(search_words(search))
     contributions = valid_results(filterset)
-    grouped = not searching and not request.GET.get("campaign")
+    grouped = bool(request.GET.get("hearing")) and not searching and not request.GET.get("campaign")
     # A search counts its matches only up to a cap (consultations/search.py).
     paginator = CampaignPaginator if grouped else CappedPaginator if searching else Paginator
     page = paginator(contributions, PAGE_SIZE).get_page(request.GET.get("page"))

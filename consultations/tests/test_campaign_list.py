@@ -59,13 +59,18 @@ def hearing():
     return HearingFactory()
 
 
+def on_hearing(hearing, query=""):
+    """The hearing's list, where campaign groups show once."""
+    return f"/contributions/?hearing={hearing.slug}{query}"
+
+
 def test_a_campaign_shows_once_as_its_first_published_member(client, hearing):
     # published in the order second, first, third: the earliest published leads the group
     first = member("c1", 1, hearing=hearing, title="First copy")
     second = member("c1", 0, hearing=hearing, title="Earliest copy")
     third = member("c1", 5, hearing=hearing, title="Latest copy")
     alone = member("c2", 3, hearing=hearing, title="A text of its own")
-    response = client.get("/contributions/")
+    response = client.get(on_hearing(hearing))
     assert card_titles(response) == ["A text of its own", "Earliest copy"]
     assert member_titles(response) == [["First copy", "Latest copy"]]
     page = text_of(response)
@@ -96,7 +101,7 @@ def test_an_unpublished_member_is_never_counted_nor_named(client, hearing, statu
     # an unpublished member even before the first published one does not lead the group
     member("c2", 0, status=status, hearing=hearing, title="Earlier secret")
     member("c2", 3, hearing=hearing, title="Lone published text")
-    response = client.get("/contributions/")
+    response = client.get(on_hearing(hearing))
     page = text_of(response)
     assert card_titles(response) == ["Lone published text", "Published copy"]
     assert member_titles(response) == [["Second published copy"]]
@@ -112,17 +117,26 @@ def test_an_unpublished_member_is_never_counted_nor_named(client, hearing, statu
 def test_members_of_another_hearing_are_another_group(client, hearing):
     member("c1", 0, hearing=hearing, title="Here")
     member("c1", 1, hearing=HearingFactory(), title="Elsewhere")
-    response = client.get("/contributions/")
-    assert card_titles(response) == ["Elsewhere", "Here"]
+    response = client.get(on_hearing(hearing))
+    assert card_titles(response) == ["Here"]
     assert member_titles(response) == []
+
+
+def test_the_list_across_hearings_shows_every_contribution(client, hearing):
+    """Grouping is a hearing's: across hearings every contribution has its card."""
+    member("c1", 0, hearing=hearing, title="First copy")
+    member("c1", 1, hearing=hearing, title="Second copy")
+    response = client.get("/contributions/")
+    assert card_titles(response) == ["Second copy", "First copy"]
+    assert "<details" not in response.content.decode()
 
 
 def test_pagination_counts_each_campaign_once(client, hearing):
     for n in range(PAGE_SIZE + 5):
         member(f"c{n}", n, hearing=hearing, title=f"Campaign {n:02d}")
         member(f"c{n}", 100 + n, hearing=hearing, title=f"Copy {n:02d}")
-    first = client.get("/contributions/")
-    second = client.get("/contributions/?page=2")
+    first = client.get(on_hearing(hearing))
+    second = client.get(on_hearing(hearing, "&page=2"))
     assert f"{PAGE_SIZE + 5} contributions" in text_of(first)
     assert card_titles(first) == [f"Campaign {n:02d}" for n in range(PAGE_SIZE + 4, 4, -1)]
     assert card_titles(second) == [f"Campaign {n:02d}" for n in range(4, -1, -1)]
@@ -178,7 +192,7 @@ def test_a_filter_groups_what_it_keeps(client, hearing):
     member("c1", 0, hearing=hearing, title="Union copy", category=StakeholderCategory.TRADE_UNION)
     member("c1", 1, hearing=hearing, title="Civil copy")
     member("c1", 2, hearing=hearing, title="Other civil copy")
-    response = client.get("/contributions/?category=civil_society")
+    response = client.get(on_hearing(hearing, "&category=civil_society"))
     assert card_titles(response) == ["Civil copy"]
     assert member_titles(response) == [["Other civil copy"]]
     assert "and 1 similar contribution" in text_of(response)
@@ -198,7 +212,7 @@ def test_search_results_list_every_match_and_say_so(client, hearing):
 def test_member_titles_and_authors_are_escaped(client, hearing):
     member("c1", 0, hearing=hearing, title="Leader")
     member("c1", 1, hearing=hearing, title="<script>alert(1)</script>", author_name="<b>Bo</b>")
-    content = client.get("/contributions/").content.decode()
+    content = client.get(on_hearing(hearing)).content.decode()
     assert "<script>alert(1)" not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
     assert "&lt;b&gt;Bo&lt;/b&gt;" in content
@@ -207,7 +221,7 @@ def test_member_titles_and_authors_are_escaped(client, hearing):
 def test_the_summary_works_without_script_and_is_a_native_disclosure(client, hearing):
     member("c1", 0, hearing=hearing, title="Leader")
     member("c1", 1, hearing=hearing, title="Copy")
-    content = client.get("/contributions/").content.decode()
+    content = client.get(on_hearing(hearing)).content.decode()
     details = re.search(r"<details[^>]*>\s*<summary>([^<]+)</summary>", content)
     assert details.group(1) == "and 1 similar contribution"
     assert "open" not in re.search(r"<details[^>]*>", content).group(0)
@@ -223,12 +237,13 @@ def test_the_list_runs_a_fixed_number_of_queries_whatever_the_campaigns(
             member(f"c{n}", n * 50 + copy, hearing=hearing, organization=organization)
     member("alone", 0, hearing=hearing, organization=organization)
     # 1 count (each group once), 2 the page with hearings and organizations, 3 the other
-    # members of the page's groups with their groups' sizes, 4 hearings for the filter
-    with django_assert_num_queries(4):
-        response = client.get("/contributions/")
+    # members of the page's groups with their groups' sizes, 4 hearings and 5 the hearing's
+    # segments for the filters
+    with django_assert_num_queries(5):
+        response = client.get(on_hearing(hearing))
     assert response.content.decode().count(CARD) == min(campaigns + 1, PAGE_SIZE)
     assert response.content.decode().count("<details") == min(campaigns, PAGE_SIZE)
-    # with one hearing chosen, 5 its segments for the filter
+    # and the same with a category
     with django_assert_num_queries(5):
         client.get(f"/contributions/?hearing={hearing.slug}&category=civil_society")
 
@@ -237,15 +252,15 @@ def test_the_list_runs_a_fixed_number_of_queries_whatever_the_campaigns(
 def test_the_cached_list_follows_a_member_published_and_a_regroup(client, editor, hearing):
     member("c1", 0, hearing=hearing, title="Leader", body="Stop child detention now.")
     pending = member("c1", 0, ContributionStatus.SUBMITTED, hearing=hearing, title="Pending")
-    assert client.get("/contributions/")["X-Page-Cache"] == "miss"
-    assert client.get("/contributions/")["X-Page-Cache"] == "hit"
+    assert client.get(on_hearing(hearing))["X-Page-Cache"] == "miss"
+    assert client.get(on_hearing(hearing))["X-Page-Cache"] == "hit"
     moderate_contribution(pending, ContributionStatus.PUBLISHED, by=editor)
-    response = client.get("/contributions/")
+    response = client.get(on_hearing(hearing))
     assert response["X-Page-Cache"] == "miss"
     assert member_titles(response) == [["Pending"]]
     # the regroup finds the texts different: each is its own group again
     call_command("regroup_campaigns", stdout=io.StringIO())
-    response = client.get("/contributions/")
+    response = client.get(on_hearing(hearing))
     assert response["X-Page-Cache"] == "miss"
     assert member_titles(response) == []
 
