@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consultations.badges import badge_path, badge_token, code_matches, registration_id_from_code
 from consultations.campaigns import join_campaign
@@ -118,7 +119,11 @@ def check_seat_available(registration):
         hearing.capacity
     ):
         raise TransitionRefused(
-            _("The hearing is full: all %(capacity)s seats are taken.")
+            ngettext(
+                "The hearing is full: its one seat is taken.",
+                "The hearing is full: all %(capacity)s seats are taken.",
+                hearing.capacity,
+            )
             % {"capacity": hearing.capacity},
             code="hearing_full",
         )

@@ -311,7 +311,7 @@ def test_a_full_hearing_refuses_an_approval_with_409(client, editor):
     )
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "The hearing is full: all 1 seats are taken.",
+        "detail": "The hearing is full: its one seat is taken.",
         "code": "hearing_full",
     }
     waiting.refresh_from_db()

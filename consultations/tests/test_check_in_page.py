@@ -219,7 +219,7 @@ def test_walk_in_refused_when_the_hearing_is_full_keeps_what_was_typed(client, d
     response = client.post(page_url(full), walk_in_data())
     content = response.content.decode()
     assert response.status_code == 409
-    assert "The hearing is full: all 1 seats are taken." in content
+    assert "The hearing is full: its one seat is taken." in content
     assert 'value="wanda@example.org"' in content
     assert not Registration.objects.filter(email="wanda@example.org").exists()
 

@@ -130,7 +130,7 @@ def test_approving_beyond_capacity_is_refused(editor):
     late = RegistrationFactory(hearing=hearing)
     with pytest.raises(TransitionRefused) as refused:
         decide_registration(late, "approved", by=editor)
-    assert refused.value.messages == ["The hearing is full: all 1 seats are taken."]
+    assert refused.value.messages == ["The hearing is full: its one seat is taken."]
     late.refresh_from_db()
     assert late.status == "pending"
 
@@ -294,7 +294,7 @@ def test_two_editors_approving_the_last_seat_at_once_one_wins(django_user_model)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(approve, contenders, editors))
-    assert sorted(results) == ["The hearing is full: all 1 seats are taken.", "approved"]
+    assert sorted(results) == ["The hearing is full: its one seat is taken.", "approved"]
     assert Registration.objects.filter(status="approved").count() == 1
     assert StatusChange.objects.count() == 1
 
