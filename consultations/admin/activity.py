@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consultations.admin.decisions import SuperuserDeletesMixin
-from consultations.admin.history import zoned
+from consultations.admin.history import venue_zone_of, zoned
 from consultations.enums import EmailState
 from consultations.models import OutgoingEmail, StatusChange
 from consultations.models.activity import STATUSES
@@ -48,9 +48,9 @@ class StatusChangeAdmin(SuperuserDeletesMixin, ReadOnlyAdmin):
     list_filter = [NewStatusFilter, "through_status_link"]
     list_select_related = [
         "registration__hearing__process",
-        "contribution",
+        "contribution__hearing",
         "hearing",
-        "outcome",
+        "outcome__hearing",
         "changed_by",
     ]
     search_fields = [
@@ -74,7 +74,8 @@ class StatusChangeAdmin(SuperuserDeletesMixin, ReadOnlyAdmin):
 
     @admin.display(description=_("when"), ordering="changed_at")
     def when(self, change):
-        return zoned(change.changed_at)
+        """In the zone of the record's hearing, as its record page gives its times."""
+        return zoned(change.changed_at, venue_zone_of(change))
 
     @admin.display(description=_("from"), ordering="previous_status")
     def previous_label(self, change):

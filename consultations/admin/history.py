@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,6 +31,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return LabelledChanges(self.model, historical_record)
 
+    def history_view(self, request, object_id, extra_context=None):
+        """The history's times in the zone of the record's hearing, as its record page gives
+        them."""
+        record = self.get_object(request, unquote(object_id))
+        zone = venue_zone_of(record) or timezone.get_current_timezone()
+        with timezone.override(zone):
+            response = super().history_view(request, object_id, extra_context)
+            if isinstance(response, TemplateResponse):
+                response.render()
+        return response
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and (
             self.revert_disabled(request) or not self.has_change_permission(request)
@@ -49,6 +62,20 @@ def staff_member(field_name, description):
         return user.get_full_name() or user.get_username()
 
     return shown
+
+
+def venue_zone_of(record):
+    """The time zone of the hearing a record is or belongs to (through `hearing`, a segment's
+    or an outcome's), or None for a record of no hearing."""
+    if record is None:
+        return None
+    if record._meta.model_name == "hearing":
+        return record.zone
+    for path in ("hearing", "segment", "sub_discussion", "registration", "contribution", "outcome"):
+        related = getattr(record, path, None) if hasattr(record, f"{path}_id") else None
+        if related is not None:
+            return venue_zone_of(related)
+    return None
 
 
 def zoned(moment, zone=None):

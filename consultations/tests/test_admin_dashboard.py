@@ -160,6 +160,23 @@ def test_history_names_the_public_and_shows_labels_and_zoned_seconds(client, vie
     assert reverse("admin:auth_user_change", args=[editor.pk]) not in content
 
 
+def test_history_and_status_changes_give_times_in_the_hearings_zone(client, viewer, editor):
+    registration = RegistrationFactory(hearing=HearingFactory(time_zone="Asia/Tokyo"))
+    decide_registration(registration, RegistrationStatus.WAITLISTED, by=editor)
+    client.force_login(viewer)
+    history = reverse("admin:consultations_registration_history", args=[registration.pk])
+    dates = re.findall(
+        r'<td class="history-date">([^<]+)</td>', client.get(history).content.decode()
+    )
+    assert len(dates) == 2
+    assert all(date.endswith(" JST") for date in dates), dates
+    changes = client.get(reverse("admin:consultations_statuschange_changelist"))
+    when = re.search(r'class="field-when">(?:<a [^>]*>)?([^<]+)<', changes.content.decode()).group(
+        1
+    )
+    assert when.endswith(" JST"), when
+
+
 def test_status_changes_list_labels_not_codes(client, viewer, editor):
     decide_registration(RegistrationFactory(), RegistrationStatus.WAITLISTED, by=editor)
     client.force_login(viewer)
