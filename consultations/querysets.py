@@ -132,31 +132,15 @@ class ContributionQuerySet(models.QuerySet):
             .order_by("-published_at", "-id")
         )
 
-    def campaign_mates(self):
-        """These contributions in the campaign group of the outer row (`OuterRef`): same
-        hearing, same `campaign` (index contribution_campaign)."""
-        return self.order_by().filter(
-            hearing_id=OuterRef("hearing_id"), campaign=OuterRef("campaign")
-        )
-
     def one_per_campaign(self):
-        """These (published) contributions with each campaign group among them once: its
-        earliest published member (the id breaks ties). A paginator over it counts each group
-        once (`campaign_count`); the others come from `campaign_members`."""
-        earlier = self.campaign_mates().filter(
-            Q(published_at__lt=OuterRef("published_at"))
-            | Q(published_at=OuterRef("published_at"), pk__lt=OuterRef("pk"))
-        )
-        return self.filter(~Exists(earlier))
-
-    def campaign_count(self):
-        """How many campaign groups these contributions form: as many as `one_per_campaign`
-        rows, counted in one pass rather than by testing each row for an earlier member."""
-        return self.order_by().values("hearing_id", "campaign").distinct().count()
+        """Each campaign group among these (published) contributions once: its lead, the
+        earliest published member (`consultations.campaigns`); the others come from
+        `campaign_members`."""
+        return self.filter(leads_campaign=True)
 
     def campaign_members(self, groups, shown):
         """The members of these campaign groups ((hearing id, campaign) pairs) after their
-        first (`one_per_campaign`), at most `shown` of each in publication order, each with
+        lead (`one_per_campaign`), at most `shown` of each in publication order, each with
         `group_size`, how many of these its group holds: one query for a page of groups, its
         cost bounded by their size (a count per row of the page would be evaluated by PostgreSQL
         for every row an OFFSET skips too). A group of one has no row here."""

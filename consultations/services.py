@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consultations.badges import badge_path, badge_token, code_matches, registration_id_from_code
-from consultations.campaigns import join_campaign
+from consultations.campaigns import join_campaign, refresh_lead
 from consultations.enums import (
     CONTRIBUTION_MOVES,
     HEARING_MOVES,
@@ -270,6 +270,8 @@ def moderate_contribution(contribution, new_status, by=None, reason="", through_
     locked.save(
         update_fields=["status", "moderated_at", "moderated_by", "published_at", "updated_at"]
     )
+    if ContributionStatus.PUBLISHED in {previous, new_status}:
+        refresh_lead(locked.hearing_id, locked.campaign)
     change = log_move(
         locked, previous, new_status, by=by, reason=reason, through_status_link=through_status_link
     )

@@ -345,18 +345,6 @@ def contribution_cards(contributions):
     return cards
 
 
-class CampaignPaginator(Paginator):
-    """Pages of contributions, each campaign group once (`one_per_campaign`)."""
-
-    def __init__(self, contributions, per_page):
-        self.contributions = contributions
-        super().__init__(contributions.one_per_campaign(), per_page)
-
-    @cached_property
-    def count(self):
-        return self.contributions.campaign_count()
-
-
 def campaign_key(contribution):
     return (contribution.hearing_id, contribution.campaign)
 
@@ -382,22 +370,26 @@ def with_campaign_members(cards, contributions):
     return cards
 
 
+# Filters after which the list shows every match: one campaign's members, or what a filter on
+# the author or the text keeps (it may keep members and not their lead).
+UNGROUPING_FILTERS = ("campaign", "segment", "category", "region", "language")
+
+
 @public_page
 def contribution_list(request):
-    """Published contributions, newest first. A hearing's list (`hearing=`) shows each
-    campaign group once (its first member, the others under it). A search, one campaign
-    (`campaign=`) and the list across hearings show every contribution on its own: a search
-    ranks each text on its merits, and finding each group's first member costs a query over
-    every match, which stays small within one hearing but not across 100,000 contributions (a
-    stored flag on each group's first member would lift that)."""
+    """Published contributions, newest first, each campaign group once: its lead, the earliest
+    published member (`leads_campaign`), with the others under it. A search, one campaign
+    (`campaign=`) and a filter other than the hearing list every match on its own: a search
+    ranks each text on its merits, and a filter may keep members without their lead."""
     filterset = ContributionFilterSet(request.GET, queryset=Contribution.objects.for_list())
     search = request.GET.get("q", "")
     searching = bool(search_words(search))
     contributions = valid_results(filterset)
-    grouped = bool(request.GET.get("hearing")) and not searching and not request.GET.get("campaign")
+    grouped = not searching and not any(request.GET.get(name) for name in UNGROUPING_FILTERS)
     # A search counts its matches only up to a cap (consultations/search.py).
-    paginator = CampaignPaginator if grouped else CappedPaginator if searching else Paginator
-    page = paginator(contributions, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator if searching else Paginator
+    listed = contributions.one_per_campaign() if grouped else contributions
+    page = paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     cards = contribution_cards(page.object_list)
     if grouped:
         with_campaign_members(cards, contributions)

@@ -365,6 +365,15 @@ class Contribution(models.Model):
             "the fingerprint of the group's first text."
         ),
     )
+    leads_campaign = models.BooleanField(
+        _("leads its campaign group"),
+        default=True,
+        editable=False,
+        help_text=_(
+            "Whether this is the earliest published contribution of its campaign group, the one "
+            "the public list shows for the whole group; kept by the services."
+        ),
+    )
     attachment = models.FileField(
         _("attachment"), upload_to=contribution_attachment_path, blank=True
     )
@@ -456,8 +465,9 @@ class Contribution(models.Model):
             ),
         ]
         indexes = [
-            # The public lists below carry the hearing (INCLUDE, PostgreSQL only) so that their
-            # counts, which keep only contributions to published hearings, stay index-only scans.
+            # The public lists below carry the hearing and the campaign lead (INCLUDE, PostgreSQL
+            # only) so that their counts, which keep only contributions to published hearings and
+            # each campaign group once, stay index-only scans.
             # /contributions/ and the API list: published contributions, newest first, the id
             # breaking ties (ContributionQuerySet.for_list), so that a deep page walks the index
             # in order instead of sorting what it skips.
@@ -465,7 +475,7 @@ class Contribution(models.Model):
                 F("published_at").desc(),
                 F("id").desc(),
                 condition=Q(status=ContributionStatus.PUBLISHED),
-                include=["hearing"],
+                include=["hearing", "leads_campaign"],
                 name="contribution_pub_recent",
             ),
             # A hearing's published contributions and the moderation queue per hearing.
@@ -490,7 +500,7 @@ class Contribution(models.Model):
                 F("published_at").desc(),
                 F("id").desc(),
                 condition=Q(status=ContributionStatus.PUBLISHED),
-                include=["hearing"],
+                include=["hearing", "leads_campaign"],
                 name="contribution_pub_category_id",
             ),
             # /contributions/?hearing=… and a hearing's page: its published ones, newest first.
@@ -507,7 +517,7 @@ class Contribution(models.Model):
                 F("published_at").desc(),
                 F("id").desc(),
                 condition=Q(status=ContributionStatus.PUBLISHED),
-                include=["hearing"],
+                include=["hearing", "leads_campaign"],
                 name="contribution_pub_region",
             ),
             # /contributions/?language=…: published ones in a language, newest first.
@@ -516,7 +526,7 @@ class Contribution(models.Model):
                 F("published_at").desc(),
                 F("id").desc(),
                 condition=Q(status=ContributionStatus.PUBLISHED),
-                include=["hearing"],
+                include=["hearing", "leads_campaign"],
                 name="contribution_pub_language",
             ),
         ]
