@@ -7,14 +7,17 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate
 
         from consultations import checks  # noqa: F401 (registers the system checks)
         from consultations.cache import connect_invalidation
+        from consultations.campaigns import hand_on_lead
+        from consultations.models import Contribution
         from consultations.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)
         post_migrate.connect(create_cache_table, sender=self)
+        post_delete.connect(hand_on_lead, sender=Contribution, dispatch_uid="campaign-lead")
         connect_invalidation()
 
 

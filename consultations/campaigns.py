@@ -116,6 +116,12 @@ def refresh_lead(hearing_id, campaign):
         published.filter(pk=first, leads_campaign=False).update(leads_campaign=True)
 
 
+def hand_on_lead(sender, instance, **kwargs):
+    """A lead deleted (by a superuser, or with its hearing) hands the card to the next member."""
+    if instance.leads_campaign and instance.status == ContributionStatus.PUBLISHED:
+        refresh_lead(instance.hearing_id, instance.campaign)
+
+
 def in_arrival_order(batch_size):
     """Every contribution in the order it was stored, read a batch at a time by primary key (no
     cursor stays open while the index is written)."""

@@ -205,6 +205,14 @@ def test_a_lead_taken_down_hands_the_card_to_the_next_member_and_back(client, ed
     ]
 
 
+def test_a_lead_deleted_hands_the_card_to_the_next_member(client, hearing):
+    member("c1", 0, hearing=hearing, title="Lead copy").delete()
+    member("c1", 1, hearing=hearing, title="Next copy")
+    member("c1", 2, hearing=hearing, title="Last copy")
+    Contribution.objects.get(title="Next copy").delete()
+    assert card_titles(client.get("/contributions/")) == ["Last copy"]
+
+
 def test_a_filter_lists_every_member_it_keeps(client, hearing):
     """A filter may keep members and not their lead: it lists each on its own card."""
     member("c1", 0, hearing=hearing, title="Union copy", category=StakeholderCategory.TRADE_UNION)
