@@ -7,17 +7,19 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_migrate
+        from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
         from consultations import checks  # noqa: F401 (registers the system checks)
         from consultations.cache import connect_invalidation
-        from consultations.campaigns import hand_on_lead
+        from consultations.campaigns import follow_group, hand_on_lead, remember_group
         from consultations.models import Contribution
         from consultations.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)
         post_migrate.connect(create_cache_table, sender=self)
         post_delete.connect(hand_on_lead, sender=Contribution, dispatch_uid="campaign-lead")
+        pre_save.connect(remember_group, sender=Contribution, dispatch_uid="campaign-before")
+        post_save.connect(follow_group, sender=Contribution, dispatch_uid="campaign-after")
         connect_invalidation()
 
 

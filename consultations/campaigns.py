@@ -116,6 +116,29 @@ def refresh_lead(hearing_id, campaign):
         published.filter(pk=first, leads_campaign=False).update(leads_campaign=True)
 
 
+def remember_group(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Before a whole record's save (the admin's form, which may move a contribution to another
+    hearing): the group it leaves. The services save named fields and keep the lead
+    themselves."""
+    if raw or instance._state.adding or update_fields is not None:
+        return
+    instance.__dict__["_campaign_before"] = (
+        Contribution.objects.filter(pk=instance.pk)
+        .values_list("hearing_id", "campaign", "status", "published_at")
+        .first()
+    )
+
+
+def follow_group(sender, instance, raw=False, **kwargs):
+    """After such a save: both groups, the one left and the one joined, get their lead again."""
+    before = instance.__dict__.pop("_campaign_before", None)
+    after = (instance.hearing_id, instance.campaign, instance.status, instance.published_at)
+    if raw or before is None or before == after:
+        return
+    for hearing_id, campaign in {before[:2], after[:2]}:
+        refresh_lead(hearing_id, campaign)
+
+
 def hand_on_lead(sender, instance, **kwargs):
     """A lead deleted (by a superuser, or with its hearing) hands the card to the next member."""
     if instance.leads_campaign and instance.status == ContributionStatus.PUBLISHED:

@@ -27,6 +27,7 @@ from consultations.views_support import public_page
 # Without JavaScript the public page reloads itself this often.
 REFRESH_SECONDS = 5
 SEARCH_RESULTS = 10
+SEARCH_MAX_LENGTH = 200
 
 
 @never_cache
@@ -85,12 +86,13 @@ def floor_segments(request, slug):
 def found_registrations(hearing, query):
     """Approved registrations of the hearing matching a badge scanned into the field (its QR
     code's token), a reference (GCM-2017-R00042 or 42), or a part of a name or organization."""
-    query = query.strip()
+    # A NUL (a bad scan, a paste) is no character of any name, and PostgreSQL refuses it.
+    query = query.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
     if not query:
         return []
     matches = Q(name__icontains=query) | Q(organization__name__icontains=query)
     number = registration_id_from_code(query)
-    if number is None and query.isdigit():
+    if number is None and query.isascii() and query.isdigit():
         number = int(query)
     if number is not None:
         matches |= Q(pk=number)

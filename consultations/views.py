@@ -370,16 +370,17 @@ def with_campaign_members(cards, contributions):
     return cards
 
 
-# Filters after which the list shows every match: one campaign's members, or what a filter on
-# the author or the text keeps (it may keep members and not their lead).
-UNGROUPING_FILTERS = ("campaign", "segment", "category", "region", "language")
+# Filters after which the list shows every match: all but the hearing's (one campaign's members,
+# a search, or what a filter on the author or the text keeps, which may be members without their
+# lead).
+UNGROUPING_FILTERS = sorted(set(ContributionFilterSet.base_filters) - {"hearing"})
 
 
 @public_page
 def contribution_list(request):
     """Published contributions, newest first, each campaign group once: its lead, the earliest
-    published member (`leads_campaign`), with the others under it. A search, one campaign
-    (`campaign=`) and a filter other than the hearing list every match on its own: a search
+    published member (`leads_campaign`), with the others under it. Any filter but the hearing's
+    (a search, one campaign, an organization, a category…) lists every match on its own: a search
     ranks each text on its merits, and a filter may keep members without their lead."""
     filterset = ContributionFilterSet(request.GET, queryset=Contribution.objects.for_list())
     search = request.GET.get("q", "")

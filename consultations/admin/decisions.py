@@ -105,6 +105,15 @@ def remedy_form(modeladmin, request, action, records, label):
     )
 
 
+def safe_back(request):
+    """The page to go back to (`next`), only when it is on this site: the confirmation page
+    links to it."""
+    back = request.POST.get("next") or request.GET.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return back
+    return ""
+
+
 def confirmation_url(modeladmin, action, records, back=None):
     opts = modeladmin.opts
     query = {"ids": ",".join(str(r.pk) for r in records)}
@@ -223,7 +232,7 @@ class DecisionsMixin:
             "count": count,
             "nothing": decision.nothing,
             "action": action,
-            "back": request.POST.get("next") or request.GET.get("next", ""),
+            "back": safe_back(request),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "changelist_url": self.list_to_return_to(request),
         }
@@ -265,7 +274,11 @@ class DecisionsMixin:
             raise Http404
         if not self.has_change_permission(request):
             raise PermissionDenied
-        ids = [part for part in request.GET.get("ids", "").split(",") if part.isdigit()]
+        ids = [
+            part
+            for part in request.GET.get("ids", "").split(",")
+            if part.isascii() and part.isdigit()
+        ]
         queryset = self.get_queryset(request).filter(pk__in=ids)
         return self.confirm(request, queryset, action)
 

@@ -35,6 +35,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
         """The history's times in the zone of the record's hearing, as its record page gives
         them."""
         record = self.get_object(request, unquote(object_id))
+        if record is None:
+            # No such record (or an id that is no number): the admin's own answer, not a 500.
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         zone = venue_zone_of(record) or timezone.get_current_timezone()
         with timezone.override(zone):
             response = super().history_view(request, object_id, extra_context)
@@ -43,6 +46,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return response
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        version = str(version_id)
+        if self.get_object(request, unquote(object_id)) is None or not (
+            version.isascii() and version.isdigit()
+        ):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if request.method == "POST" and (
             self.revert_disabled(request) or not self.has_change_permission(request)
         ):

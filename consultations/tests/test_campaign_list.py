@@ -213,6 +213,32 @@ def test_a_lead_deleted_hands_the_card_to_the_next_member(client, hearing):
     assert card_titles(client.get("/contributions/")) == ["Last copy"]
 
 
+def test_a_lead_moved_to_another_hearing_hands_the_card_on_in_both(client, hearing):
+    lead = member("c1", 0, hearing=hearing, title="Lead copy")
+    member("c1", 1, hearing=hearing, title="Next copy")
+    elsewhere = HearingFactory()
+    member("c1", 2, hearing=elsewhere, title="Later copy elsewhere")
+    lead.refresh_from_db()
+    lead.hearing = elsewhere
+    lead.save()  # as the admin's form saves a whole record
+    response = client.get("/contributions/")
+    assert sorted(card_titles(response)) == ["Lead copy", "Next copy"]
+    assert member_titles(response) == [["Later copy elsewhere"]]
+
+
+@pytest.mark.parametrize("name", ["organization", "category"])
+def test_a_filter_on_the_author_or_text_lists_every_match(client, hearing, name):
+    lead = member("c1", 0, hearing=hearing, title="Lead copy", organization=OrganizationFactory())
+    other = member("c1", 1, hearing=hearing, title="Other copy", organization=OrganizationFactory())
+    value = {
+        "organization": other.organization.slug,
+        "category": other.category,
+    }[name]
+    response = client.get("/contributions/", {name: value})
+    assert "Other copy" in card_titles(response)
+    assert lead.pk != other.pk
+
+
 def test_a_filter_lists_every_member_it_keeps(client, hearing):
     """A filter may keep members and not their lead: it lists each on its own card."""
     member("c1", 0, hearing=hearing, title="Union copy", category=StakeholderCategory.TRADE_UNION)
