@@ -138,6 +138,15 @@ class ContributionQuerySet(models.QuerySet):
         `campaign_members`."""
         return self.filter(leads_campaign=True)
 
+    def in_campaign_groups(self, groups):
+        """These contributions in the campaign groups ((hearing id, campaign) pairs), through the
+        index contribution_campaign: two IN lists, which may also keep another pairing of the
+        same hearings and campaigns, whose rows the callers key by their own group and ignore."""
+        return self.filter(
+            hearing_id__in={hearing for hearing, _campaign in groups},
+            campaign__in={campaign for _hearing, campaign in groups},
+        )
+
     def campaign_members(self, groups, shown):
         """The members of these campaign groups ((hearing id, campaign) pairs) after their
         lead (`one_per_campaign`), at most `shown` of each in publication order, each with
@@ -148,10 +157,7 @@ class ContributionQuerySet(models.QuerySet):
             return self.none()
         partition = [F("hearing_id"), F("campaign")]
         return (
-            self.filter(
-                hearing_id__in={hearing for hearing, _campaign in groups},
-                campaign__in={campaign for _hearing, campaign in groups},
-            )
+            self.in_campaign_groups(groups)
             .annotate(
                 place=models.Window(
                     RowNumber(),
@@ -170,10 +176,7 @@ class ContributionQuerySet(models.QuerySet):
         rows (not a subquery per row, which PostgreSQL would evaluate for every row an OFFSET
         skips too: seconds on a deep page of the API)."""
         rows = (
-            self.filter(
-                hearing_id__in={hearing for hearing, _campaign in groups},
-                campaign__in={campaign for _hearing, campaign in groups},
-            )
+            self.in_campaign_groups(groups)
             .order_by()
             .values_list("hearing_id", "campaign")
             .annotate(size=Count("pk"))

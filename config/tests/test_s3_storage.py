@@ -3,8 +3,6 @@ the public form lands in a real S3-compatible server (moto's, on a free local po
 random name, private, and comes back byte for byte through the staff download. A request that
 fails deletes what it put there, as it does in MEDIA_ROOT."""
 
-import socket
-
 import boto3
 import pytest
 from django.core.files.storage import default_storage
@@ -14,6 +12,7 @@ from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
 from config.s3storage import RequestS3Storage
+from config.tests.servers_support import free_port
 from config.tests.test_faults import fail_on
 from config.tests.test_settings import start_django
 from consultations.models import Contribution
@@ -21,12 +20,6 @@ from consultations.tests.forms_support import open_hearing, pdf_bytes, upload
 
 BUCKET = "hearings-uploads"
 CREDENTIALS = {"access_key": "test-access-key", "secret_key": "test-secret-key"}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

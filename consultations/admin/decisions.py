@@ -205,12 +205,8 @@ class DecisionsMixin:
             form = DecisionForm(request.POST, reason_required=decision.reason_required)
             if form.is_valid():
                 decision.make(request, queryset, form.cleaned_data["reason"])
-                back = request.POST.get("next", "")
-                if back and url_has_allowed_host_and_scheme(
-                    back, {request.get_host()}, request.is_secure()
-                ):
-                    return HttpResponseRedirect(back)
-                return None
+                back = safe_back(request)
+                return HttpResponseRedirect(back) if back else None
         else:
             form = DecisionForm(reason_required=decision.reason_required)
         records = list(queryset)

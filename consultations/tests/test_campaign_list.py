@@ -228,15 +228,15 @@ def test_a_lead_moved_to_another_hearing_hands_the_card_on_in_both(client, heari
 
 @pytest.mark.parametrize("name", ["organization", "category"])
 def test_a_filter_on_the_author_or_text_lists_every_match(client, hearing, name):
-    lead = member("c1", 0, hearing=hearing, title="Lead copy", organization=OrganizationFactory())
+    member("c1", 0, hearing=hearing, title="Lead copy", organization=OrganizationFactory())
     other = member("c1", 1, hearing=hearing, title="Other copy", organization=OrganizationFactory())
     value = {
         "organization": other.organization.slug,
         "category": other.category,
     }[name]
     response = client.get("/contributions/", {name: value})
+    # Grouped, the list would show the lead's card only, or none when the filter drops it.
     assert "Other copy" in card_titles(response)
-    assert lead.pk != other.pk
 
 
 def test_a_filter_lists_every_member_it_keeps(client, hearing):
