@@ -50,8 +50,10 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", DEFAULT_SITE_URL)
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    # First, so that `runserver` (make run) is daphne's: pages and WebSockets at one address.
-    "daphne",
+    # First while developing, so that `runserver` (make run) is daphne's: pages and WebSockets
+    # at one address. Not in production, where it would load Twisted into every gunicorn worker
+    # (daphne runs beside gunicorn there, `make serve`).
+    *(["daphne"] if DEBUG else []),
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -112,6 +114,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
         },
+    },
+    # The public pages (`<app>/jinja2/`, `jinja2/`): see config/jinja2.py.
+    {
+        "BACKEND": "config.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
     },
 ]
 

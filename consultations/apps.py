@@ -12,7 +12,8 @@ class ConsultationsConfig(AppConfig):
         from consultations import checks  # noqa: F401 (registers the system checks)
         from consultations.cache import connect_invalidation
         from consultations.campaigns import follow_group, hand_on_lead, remember_group
-        from consultations.models import Contribution
+        from consultations.models import Contribution, Hearing
+        from consultations.models.hearings import keep_venue_day
         from consultations.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)
@@ -20,6 +21,7 @@ class ConsultationsConfig(AppConfig):
         post_delete.connect(hand_on_lead, sender=Contribution, dispatch_uid="campaign-lead")
         pre_save.connect(remember_group, sender=Contribution, dispatch_uid="campaign-before")
         post_save.connect(follow_group, sender=Contribution, dispatch_uid="campaign-after")
+        pre_save.connect(keep_venue_day, sender=Hearing, dispatch_uid="hearing-venue-day")
         connect_invalidation()
 
 

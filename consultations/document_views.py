@@ -10,13 +10,12 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from consultations.access import hearing_for, outcome_texts_shown, staff_may_view_page
-from consultations.documents import render_pdf
+from consultations.document_makers import render_docx, render_pdf
 from consultations.models import Hearing
 from consultations.participant_list import list_of_participants
 from consultations.templatetags.public_site import absolute_url
 from consultations.views import outcome_context
 from consultations.views_support import public_page
-from consultations.word import render_docx
 
 
 def document_language(text_language):

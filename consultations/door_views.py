@@ -21,7 +21,7 @@ from consultations.badges import (
     organization_of,
     registrations_for_badges,
 )
-from consultations.documents import render_pdf
+from consultations.document_makers import render_pdf
 from consultations.enums import RegistrationStatus
 from consultations.forms import WalkInForm
 from consultations.models import Hearing, Registration
@@ -35,6 +35,7 @@ from consultations.services import (
 )
 from consultations.submission_views import (
     correspondence_language,
+    error_summary_title,
     link_expired,
     registration_status_path,
 )
@@ -200,4 +201,5 @@ def check_in_page(request, slug):
     if context["query"]:
         context["results"] = search_registrations(hearing, context["query"])
     context["walk_in_form"] = walk_in_form
+    context["walk_in_error_title"] = error_summary_title(walk_in_form)
     return render(request, "consultations/check_in.html", context, status=status)

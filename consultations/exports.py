@@ -9,8 +9,6 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from stakeholders.enums import Region
 
@@ -122,7 +120,11 @@ def csv_response(filename, columns, objects):
 
 def xlsx_response(filename, columns, objects):
     """The header row stays in view while scrolling and carries the filter arrows. A write-only
-    sheet writes its view (the frozen row) before the rows and its filter after them."""
+    sheet writes its view (the frozen row) before the rows and its filter after them.
+    openpyxl loads here, on a staff export, not in every worker at start (README, "Benchmark")."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename[:31])
     sheet.freeze_panes = "A2"

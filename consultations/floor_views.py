@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -35,13 +36,15 @@ SEARCH_MAX_LENGTH = 200
 def live(request, slug):
     hearing = hearing_for(request, slug, Hearing.objects.only("pk", "slug", "title", "published"))
     state = public_state(hearing.pk)
+    left = seconds_left(state["speaking"])
     return render(
         request,
         "consultations/floor/live.html",
         {
             "hearing": hearing,
             "state": state,
-            "seconds_left": seconds_left(state["speaking"]),
+            "seconds_left": left,
+            "seconds_left_label": seconds_left_label(left),
             "display": request.GET.get("display") == "1",
             "refresh_seconds": REFRESH_SECONDS,
             "socket_origin": settings.LIVE_SOCKET_ORIGIN,
@@ -55,6 +58,24 @@ def seconds_left(speaker):
         return None
     ends_at = datetime.datetime.fromisoformat(speaker["ends_at"])
     return max(0, round((ends_at - timezone.now()).total_seconds()))
+
+
+def seconds_left_label(seconds):
+    """“12 seconds left” under the speaker, for the page without JavaScript: a plural."""
+    if seconds is None:
+        return ""
+    return ngettext("%(seconds)s second left", "%(seconds)s seconds left", seconds) % {
+        "seconds": seconds
+    }
+
+
+def balance_label(figures):
+    """The balance's first sentence on the console: a plural."""
+    return ngettext(
+        "%(speakers)s speaker, %(minutes)s minutes in all.",
+        "%(speakers)s speakers, %(minutes)s minutes in all.",
+        figures.speakers,
+    ) % {"speakers": figures.speakers, "minutes": figures.minutes}
 
 
 def may_run_floor(user):
@@ -142,6 +163,7 @@ def floor_console(request, slug, order):
             "speaking": next((r for r in requests if r.state == SpeakerState.SPEAKING), None),
             "waiting": [r for r in requests if r.state == SpeakerState.WAITING],
             "balance": figures,
+            "balance_label": balance_label(figures),
             "balance_tables": [
                 (_("By stakeholder category"), figures.by_category),
                 (_("By region"), figures.by_region),

@@ -2,6 +2,8 @@
 hearings on one timeline with their outcomes, its documents, and "You said" (the key messages of
 its published outcomes with the contributions they cite); and its hearings as iCalendar."""
 
+import itertools
+
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
@@ -9,7 +11,8 @@ from django.views.decorators.http import require_safe
 from consultations.feeds import FEED_FIELDS, calendar_response
 from consultations.models import Hearing, KeyMessage, Process
 from consultations.rules import current_phase
-from consultations.views_support import public_page
+from consultations.views import hearing_cards
+from consultations.views_support import link_maker, public_page
 
 PROCESS_FIELDS = ["title", "slug", "code", "mandate_reference", "description"]
 
@@ -17,6 +20,24 @@ PROCESS_FIELDS = ["title", "slug", "code", "mandate_reference", "description"]
 def process_hearings(process):
     """The process's hearings the public may see, oldest first: the timeline."""
     return Hearing.objects.published().filter(process=process).order_by("date", "title")
+
+
+def you_said(process):
+    """The process's key messages grouped by hearing, in order, each group with the link to its
+    hearing's outcomes and each cited contribution with its link, made once per page."""
+    outcomes = link_maker("consultations:outcomes")
+    contribution = link_maker("consultations:contribution")
+    messages = KeyMessage.objects.you_said(process, get_language())
+    groups = []
+    for hearing, group in itertools.groupby(messages, key=lambda message: message.segment.hearing):
+        group = list(group)
+        for message in group:
+            for cited in message.cited:
+                cited.url = contribution(cited.reference)
+        groups.append(
+            {"hearing": hearing, "outcomes_url": outcomes(hearing.slug), "messages": group}
+        )
+    return groups
 
 
 @public_page
@@ -33,8 +54,8 @@ def process_detail(request, code):
             "phases": phases,
             "current_phase": current_phase(phases),
             "documents": process.documents.all(),
-            "hearings": process_hearings(process).for_cards(),
-            "key_messages": KeyMessage.objects.you_said(process, get_language()),
+            "hearings": hearing_cards(process_hearings(process).for_cards()),
+            "you_said": you_said(process),
         },
     )
 

@@ -3,7 +3,6 @@ each written once: whether a hearing is upcoming, today or past; whether a form'
 how the author of a contribution is credited."""
 
 import datetime
-import functools
 import zoneinfo
 from dataclasses import dataclass
 
@@ -36,50 +35,26 @@ def current_phase(phases, today=None):
     return None if latest.ends_on and latest.ends_on < today else latest
 
 
-QUARTER_HOUR = 15 * 60
-
-
-@functools.lru_cache(maxsize=4)
-def zones_off_the_utc_date(quarter):
-    """The time zones whose date differs from the UTC date during the quarter hour starting at
-    the POSIX time `quarter`: (a day behind, a day ahead). Every offset in use is a whole
-    number of quarter hours, so no venue's date changes inside a quarter hour."""
-    moment = datetime.datetime.fromtimestamp(quarter, tz=datetime.UTC)
-    behind, ahead = [], []
-    for name in sorted(zoneinfo.available_timezones()):
-        local = moment.astimezone(zoneinfo.ZoneInfo(name)).date()
-        if local < moment.date():
-            behind.append(name)
-        elif local > moment.date():
-            ahead.append(name)
-    return tuple(behind), tuple(ahead)
+def venue_day(date, time_zone):
+    """The moments `date` begins and ends at a venue in the IANA `time_zone`: its first local
+    midnight and the next. A hearing is upcoming before the first, today until the second, then
+    past, which is `hearing_status`; the hearing keeps both (`day_starts`, `day_ends`) so that a
+    query compares moments instead of working out each venue's date."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    midnight = datetime.time.min
+    starts = datetime.datetime.combine(date, midnight, tzinfo=zone)
+    ends = datetime.datetime.combine(date + datetime.timedelta(days=1), midnight, tzinfo=zone)
+    return starts.astimezone(datetime.UTC), ends.astimezone(datetime.UTC)
 
 
 def status_condition(statuses, now=None):
-    """`hearing_status` as a database condition on a hearing's `date` and `time_zone`, with no
-    query of its own: the venue's date is the UTC date, or a day behind or ahead of it for the
-    zones `zones_off_the_utc_date` names."""
+    """`hearing_status` as a database condition on the hearing's `day_starts` and `day_ends`
+    (`venue_day`), with no query of its own."""
     now = now or timezone.now()
-    seconds = int(now.timestamp())
-    behind, ahead = zones_off_the_utc_date(seconds - seconds % QUARTER_HOUR)
-    utc_today = now.astimezone(datetime.UTC).date()
-    day = datetime.timedelta(days=1)
-    in_behind, in_ahead = Q(time_zone__in=behind), Q(time_zone__in=ahead)
-    in_same = ~in_behind & ~in_ahead
-    venue_today = (
-        Q(date=utc_today - day) & in_behind
-        | Q(date=utc_today) & in_same
-        | Q(date=utc_today + day) & in_ahead
-    )
-    venue_past = (
-        Q(date__lt=utc_today - day)
-        | Q(date=utc_today - day) & ~in_behind
-        | Q(date=utc_today) & in_ahead
-    )
     conditions = {
-        HearingStatus.ONGOING: venue_today,
-        HearingStatus.PAST: venue_past,
-        HearingStatus.UPCOMING: ~venue_today & ~venue_past,
+        HearingStatus.UPCOMING: Q(day_starts__gt=now),
+        HearingStatus.ONGOING: Q(day_starts__lte=now, day_ends__gt=now),
+        HearingStatus.PAST: Q(day_ends__lte=now),
     }
     condition = Q(pk__in=[])
     for status in statuses:

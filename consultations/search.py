@@ -4,16 +4,26 @@ On PostgreSQL each contribution carries a stored `search_document` (migration 00
 (weight A) and text (weight B) in its own language's text search configuration, under a GIN
 index. A search is matched against that document in every configuration at once, so a word finds
 its stem whatever the language it was written in, and ranked from the document alone: no match's
-body is read or parsed again, and only the newest RESULT_CAP + 1 matches are ranked. SQLite has no such index: every word must appear in the title or
+body is read or parsed again, and only the newest RESULT_CAP + 1 matches are ranked, in the same
+pass that finds them. SQLite has no such index: every word must appear in the title or
 the text (LIKE)."""
 
 import functools
 import operator
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Expression, Q
+from django.db.models import (
+    BigIntegerField,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+)
 from django.utils.functional import cached_property
 
 from stakeholders.filters import search_words
@@ -24,7 +34,7 @@ CONFIGURATIONS = {"ar": "arabic", "en": "english", "es": "spanish", "fr": "frenc
 QUERY_CONFIGURATIONS = [*sorted(set(CONFIGURATIONS.values())), "simple"]
 
 # A search counts its matches up to this many; past it, the page says "more than".
-RESULT_CAP = 1000
+RESULT_CAP = 500
 
 
 class StoredDocument(Expression):
@@ -48,39 +58,68 @@ def text_query(words):
 
 
 def search_contributions(queryset, value):
-    """The rows matching the search. On PostgreSQL: the newest RESULT_CAP + 1 matches (walking
-    the list's index, each row tested against its stored document), best first among them
-    (title words weigh more than text words; ties newest first), so a common phrase ranks a
-    thousand documents rather than every match."""
+    """The rows matching the search, best first (the API's `q`): on PostgreSQL `ranked_ids`'s
+    rows, else every row holding each word in its title or text (LIKE)."""
     words = search_words(value)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        query = text_query(words)
-        newest = (
-            queryset.alias(search_document=StoredDocument())
-            .filter(search_document=query)
-            .order_by("-published_at", "-id")
-            .values("pk")[: RESULT_CAP + 1]
-        )
-        return (
-            queryset.filter(pk__in=newest)
-            .annotate(search_rank=SearchRank(StoredDocument(), query))
-            .order_by("-search_rank", "-published_at", "-id")
-        )
+        return in_order(queryset, ranked_ids(queryset, words))
+    return holding_words(queryset, words)
+
+
+def search_page(queryset, value, number, per_page):
+    """The list page's search: its page (counted up to the cap) and that page's rows. On
+    PostgreSQL the ranked ids are the paginator's list, so counting and paging read no row and
+    only the page's rows are fetched."""
+    words = search_words(value)
+    if connection.vendor == "postgresql":
+        page = CappedPaginator(ranked_ids(queryset, words), per_page).get_page(number)
+        return page, list(in_order(queryset, page.object_list))
+    page = CappedPaginator(holding_words(queryset, words), per_page).get_page(number)
+    return page, list(page.object_list)
+
+
+def holding_words(queryset, words):
     for word in words.split():
         queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word))
     return queryset
 
 
+def ranked_ids(queryset, words):
+    """PostgreSQL, in one pass over the list's index: the ids of the newest cap + 1 matches,
+    each tested and ranked from its stored document (title words weigh more than text words),
+    best first, ties newest first."""
+    query = text_query(words)
+    newest = (
+        queryset.alias(search_document=StoredDocument())
+        .filter(search_document=query)
+        .annotate(search_rank=SearchRank(StoredDocument(), query))
+        .order_by("-published_at", "-id")
+        .values_list("pk", "search_rank")[: CappedPaginator.cap + 1]
+    )
+    ranked = sorted(enumerate(newest), key=lambda row: (-row[1][1], row[0]))
+    return [pk for _position, (pk, _rank) in ranked]
+
+
+def in_order(queryset, ids):
+    """The rows of `ids`, in that order."""
+    ids_array = Value(ids, output_field=ArrayField(BigIntegerField()))
+    position = Func(ids_array, F("pk"), function="array_position", output_field=IntegerField())
+    return queryset.filter(pk__in=ids).alias(search_position=position).order_by("search_position")
+
+
 class CappedPaginator(Paginator):
     """Pages of search results, counted up to RESULT_CAP + 1 rows: enough to say "more than
-    1,000" without counting (and matching) every row of a common phrase."""
+    500" without counting (and matching) every row of a common phrase. Its list is a query,
+    or the ids `ranked_ids` found (already capped)."""
 
     cap = RESULT_CAP
 
     @cached_property
     def count(self):
+        if isinstance(self.object_list, list):
+            return len(self.object_list)
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property

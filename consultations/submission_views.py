@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -135,6 +135,26 @@ def window_message(hearing, window, what):
     return _("%(what)s is not open for this hearing.") % {"what": what}
 
 
+def error_summary_title(form):
+    """The heading of a form's error summary (forms/_errors.html): a plural, so made here, where
+    makemessages finds it."""
+    count = len(form.errors)
+    return ngettext(
+        "Please correct this field.", "Please correct these %(counter)s fields.", count
+    ) % {"counter": count}
+
+
+def retention_notice(days):
+    """The registration form's sentence on how long a registration is kept: a plural."""
+    return ngettext(
+        "How long we keep it: your registration is deleted %(days)s day after the hearing. "
+        "Write to the secretariat to see, correct or delete it sooner.",
+        "How long we keep it: your registration is deleted %(days)s days after the hearing. "
+        "Write to the secretariat to see, correct or delete it sooner.",
+        days,
+    ) % {"days": days}
+
+
 def correspondence_language():
     language = (get_language() or "en")[:2]
     return language if language in InterfaceLanguage.values else InterfaceLanguage.ENGLISH
@@ -222,10 +242,12 @@ def database_unavailable(request, template, context, form):
 def register(request, slug):
     hearing = form_hearing(request, slug)
     closed = window_message(hearing, hearing.registration_window, _("Registration"))
+    retention_days = getattr(settings, "REGISTRATION_RETENTION_DAYS", 365)
     context = {
         "hearing": hearing,
         "closed": closed,
-        "retention_days": getattr(settings, "REGISTRATION_RETENTION_DAYS", 365),
+        "retention_days": retention_days,
+        "retention_notice": retention_notice(retention_days),
     }
     if closed:
         status = 403 if request.method == "POST" else 200
@@ -258,7 +280,9 @@ def register(request, slug):
                 # The same answer whether the address was new or already registered: the
                 # status link goes by email only, to the owner of the address.
                 return redirect("consultations:registration_received", hearing.slug)
-    context.update(form=form, organizations=organization_suggestions())
+    context.update(
+        form=form, error_title=error_summary_title(form), organizations=organization_suggestions()
+    )
     return render(request, "consultations/forms/registration_form.html", context)
 
 
@@ -389,7 +413,9 @@ def contribute(request, slug):
                     )
                 count_accepted("contribute", contribution.author_email)
                 return redirect(contribution_status_path(contribution) + "?submitted=1")
-    context.update(form=form, organizations=organization_suggestions())
+    context.update(
+        form=form, error_title=error_summary_title(form), organizations=organization_suggestions()
+    )
     return render(request, "consultations/forms/contribution_form.html", context)
 
 

@@ -18,9 +18,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -40,8 +39,9 @@ from consultations.models import (
     SubDiscussionTranslation,
 )
 from consultations.rules import Window, credit_of
-from consultations.search import CappedPaginator
+from consultations.search import CappedPaginator, search_page
 from consultations.statistics import who_was_heard
+from consultations.templatetags.public_site import author_markup
 from consultations.views_support import (
     link_maker,
     public_page,
@@ -91,7 +91,7 @@ class WindowCall:
 
     kind: str
     window: Window
-    url: str | None
+    url: str
 
     @cached_property
     def state(self):
@@ -106,18 +106,14 @@ class WindowCall:
         return self.window.closes
 
 
-def windows_of(hearing):
+def windows_of(hearing, register_link=None, contribute_link=None):
+    """The hearing's two windows with their forms' links; a list of cards passes the links'
+    makers (`link_maker`), reversed once for the page."""
+    register_link = register_link or link_maker("consultations:register")
+    contribute_link = contribute_link or link_maker("consultations:contribute")
     return [
-        WindowCall(
-            "registration",
-            hearing.registration_window,
-            optional_url("consultations:register", hearing.slug),
-        ),
-        WindowCall(
-            "contribution",
-            hearing.contribution_window,
-            optional_url("consultations:contribute", hearing.slug),
-        ),
+        WindowCall("registration", hearing.registration_window, register_link(hearing.slug)),
+        WindowCall("contribution", hearing.contribution_window, contribute_link(hearing.slug)),
     ]
 
 
@@ -127,6 +123,8 @@ def hearing_cards(hearings, windows=False):
     hearing_link = link_maker("consultations:hearing")
     outcomes_link = link_maker("consultations:outcomes")
     process_link = link_maker("consultations:process")
+    register_link = link_maker("consultations:register")
+    contribute_link = link_maker("consultations:contribute")
     day_label = functools.cache(lambda day: date_format(day, "DATE_FORMAT"))
     hearings = list(hearings)
     for hearing in hearings:
@@ -138,7 +136,7 @@ def hearing_cards(hearings, windows=False):
         hearing.date_label = day_label(hearing.date)
         hearing.process_url = process_link(hearing.process.code)
         if windows:
-            hearing.windows = windows_of(hearing)
+            hearing.windows = windows_of(hearing, register_link, contribute_link)
     return hearings
 
 
@@ -154,11 +152,14 @@ def hearing_list(request):
         .order_by("title")
     )
     years = Hearing.objects.published().dates("date", "year", order="DESC")
+    count = page.paginator.count
     return render(
         request,
         "consultations/hearing_index.html",
         {
             "page": page,
+            "result_count": ngettext("%(counter)s hearing", "%(counter)s hearings", count)
+            % {"counter": count},
             "hearings": hearing_cards(page.object_list),
             "query": query_without_page(request),
             "fields": [
@@ -277,10 +278,14 @@ def hearing_statistics(request, slug):
             "title", "slug", "date", "process__title", "published", "language", "time_zone"
         ),
     )
+    statistics = who_was_heard(hearing)
+    heard_label = ngettext(
+        "One person was heard.", "%(counter)s people were heard.", statistics.heard
+    ) % {"counter": statistics.heard}
     return render(
         request,
         "consultations/hearing_statistics.html",
-        {"hearing": hearing, "statistics": who_was_heard(hearing)},
+        {"hearing": hearing, "statistics": statistics, "heard_label": heard_label},
     )
 
 
@@ -305,20 +310,12 @@ class ContributionCard:
     similar_count: int = 0
     similar: list = field(default_factory=list)
     campaign_url: str = ""
+    similar_label: str = ""
+    not_shown_label: str = ""
 
     @property
     def similar_not_shown(self):
         return self.similar_count - len(self.similar)
-
-
-def author_markup(credit, anonymous_label):
-    """The markup of consultations/author.html (without a link), built in Python for a list."""
-    if credit.anonymous:
-        inner = anonymous_label
-    else:
-        shown = [(text,) for text in (credit.name, credit.organization_name) if text]
-        inner = format_html_join(", ", '<span dir="auto">{}</span>', shown)
-    return format_html('<span class="author">{}</span>', inner)
 
 
 def contribution_cards(contributions):
@@ -364,7 +361,18 @@ def with_campaign_members(cards, contributions):
         contribution = card.contribution
         card.similar = members[campaign_key(contribution)]
         if card.similar:
-            card.similar_count = card.similar[0].contribution.group_size - 1
+            card.similar_count = count = card.similar[0].contribution.group_size - 1
+            card.similar_label = ngettext(
+                "and %(counter)s similar contribution",
+                "and %(counter)s similar contributions",
+                count,
+            ) % {"counter": count}
+            if not_shown := card.similar_not_shown:
+                card.not_shown_label = ngettext(
+                    "%(counter)s more: see the whole campaign",
+                    "%(counter)s more: see the whole campaign",
+                    not_shown,
+                ) % {"counter": not_shown}
             query = {"hearing": contribution.hearing.slug, "campaign": contribution.campaign}
             card.campaign_url = f"{list_url}?{urlencode(query)}"
     return cards
@@ -385,13 +393,22 @@ def contribution_list(request):
     filterset = ContributionFilterSet(request.GET, queryset=Contribution.objects.for_list())
     search = request.GET.get("q", "")
     searching = bool(search_words(search))
-    contributions = valid_results(filterset)
     grouped = not searching and not any(request.GET.get(name) for name in UNGROUPING_FILTERS)
-    # A search counts its matches only up to a cap (consultations/search.py).
-    paginator = CappedPaginator if searching else Paginator
-    listed = contributions.one_per_campaign() if grouped else contributions
-    page = paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = contribution_cards(page.object_list)
+    page_number = request.GET.get("page")
+    if searching and filterset.is_valid():
+        # The other filters narrow the rows; the search matches, ranks and counts them up to a
+        # cap in one query (consultations/search.py).
+        others = request.GET.copy()
+        others.pop("q")
+        contributions = ContributionFilterSet(others, queryset=filterset.queryset).qs
+        page, rows = search_page(contributions, search, page_number, PAGE_SIZE)
+    else:
+        contributions = valid_results(filterset)
+        listed = contributions.one_per_campaign() if grouped else contributions
+        page = Paginator(listed, PAGE_SIZE).get_page(page_number)
+        rows = page.object_list
+    cards = contribution_cards(rows)
+    count = page.paginator.count
     if grouped:
         with_campaign_members(cards, contributions)
     hearings = Hearing.objects.published().only("title", "slug", "date").order_by("-date", "title")
@@ -439,6 +456,8 @@ def contribution_list(request):
             "searching": searching,
             "campaign": request.GET.get("campaign", ""),
             "result_cap": number_format(CappedPaginator.cap, force_grouping=True),
+            "result_count": ngettext("%(counter)s contribution", "%(counter)s contributions", count)
+            % {"counter": count},
         },
     )
 

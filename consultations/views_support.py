@@ -14,7 +14,7 @@ def public_page(view):
 
 
 def select_field(request, name, label, any_label, choices):
-    """A list filter as a select (templates/includes/select_filter.html). A value given in the
+    """A list filter as a select (jinja2/includes/select_filter.html). A value given in the
     address but not among the choices stays shown and selected, so the visitor sees why the list
     is empty."""
     current = request.GET.get(name, "")

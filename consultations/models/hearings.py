@@ -17,7 +17,7 @@ from consultations.models.constraints import (
 )
 from consultations.models.texts import HasOutcomeText
 from consultations.querysets import HearingQuerySet, SlugQuerySet, outcome_public
-from consultations.rules import Window, hearing_status
+from consultations.rules import Window, hearing_status, venue_day
 from stakeholders.enums import StakeholderCategory
 
 
@@ -132,6 +132,10 @@ class Hearing(HasOutcomeText):
         blank=True,
         help_text=_("Seats for registrants; empty means no limit."),
     )
+    # When `date` begins and ends at the venue (`rules.venue_day`), kept by `keep_venue_day`:
+    # what the hearing's status is judged by in queries.
+    day_starts = models.DateTimeField(_("hearing day starts"), editable=False)
+    day_ends = models.DateTimeField(_("hearing day ends"), editable=False)
     registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
     contributions_open = models.DateTimeField(_("contributions open"), null=True, blank=True)
@@ -229,6 +233,17 @@ class Hearing(HasOutcomeText):
     def status(self):
         return hearing_status(self.date, self.time_zone)
 
+    def save(self, *args, **kwargs):
+        """A save of the date or the time zone alone saves the day at the venue too (set by
+        `keep_venue_day`)."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"date", "time_zone"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "day_starts", "day_ends"}
+        super().save(*args, **kwargs)
+
+    def set_venue_day(self):
+        self.day_starts, self.day_ends = venue_day(self.date, self.time_zone)
+
     @property
     def publication(self):
         return HearingPublication.PUBLISHED if self.published else HearingPublication.DRAFT
@@ -238,6 +253,12 @@ class Hearing(HasOutcomeText):
         """`querysets.outcome_public` for one hearing whose outcome was loaded with it."""
         outcome = getattr(self, "outcome", None)
         return self.published and outcome is not None and outcome.is_published
+
+
+def keep_venue_day(sender, instance, **kwargs):
+    """Before every save of a hearing, fixtures and restores included: its day at the venue
+    follows its date and time zone."""
+    instance.set_venue_day()
 
 
 class OutcomeQuerySet(models.QuerySet):

@@ -1,8 +1,12 @@
 """Small helpers of the public templates: absolute links built from SITE_URL (never from the
-request's Host header) and the query string of a list page with one parameter changed."""
+request's Host header), a contribution's author as markup, a text's direction and a hearing's
+numbered programme."""
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from consultations.enums import SegmentKind, UNLanguage
 from consultations.identity import SITE_NAME
@@ -29,10 +33,32 @@ def canonical_url(context):
     return absolute_url(request.path if request else "/")
 
 
-@register.inclusion_tag("consultations/author.html")
+def author_markup(credit, anonymous_label, link=False):
+    """A contribution's author as they consented to be shown (`rules.credit_of`), as markup: a
+    list formats its rows with it, `anonymous_label` translated once per page. With `link`, the
+    organization links to its page."""
+    if credit.anonymous:
+        inner = anonymous_label
+    elif link and credit.organization_slug and credit.organization_name:
+        organization = format_html(
+            '<a href="{}" dir="auto">{}</a>',
+            reverse("consultations:organization", args=[credit.organization_slug]),
+            credit.organization_name,
+        )
+        inner = (
+            format_html('<span dir="auto">{}</span>, {}', credit.name, organization)
+            if credit.name
+            else organization
+        )
+    else:
+        shown = [(text,) for text in (credit.name, credit.organization_name) if text]
+        inner = format_html_join(", ", '<span dir="auto">{}</span>', shown)
+    return format_html('<span class="author">{}</span>', inner)
+
+
 def author(contribution, link=False):
-    """The author of a contribution as they consented to be shown (`rules.credit_of`)."""
-    return {"credit": credit_of(contribution), "link": link}
+    """The author of a contribution as they consented to be shown, for a template."""
+    return author_markup(credit_of(contribution), gettext("Anonymous"), link)
 
 
 @register.filter

@@ -41,7 +41,7 @@ def test_live_page_shows_speaker_and_next_without_javascript(client, floor_segme
     assert response.status_code == 200
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in html
     assert "Amina" in html
-    assert "Bruno&#x27;s organization" in html
+    assert "Bruno&#39;s organization" in html  # markupsafe's &#39; for Django's &#x27;
     assert "Bruno</span>" not in html
     assert "A participant" in html
     seconds_left = int(re.search(r"(\d+) seconds left", html).group(1))

@@ -373,7 +373,7 @@ def test_search_with_metacharacters_is_handled_and_escaped(client, search):
 def test_search_text_is_shown_back_escaped(client):
     response = client.get("/contributions/", {"q": '"><script>alert(1)</script>'})
     page = response.content.decode()
-    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
+    assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
 
 
 @pytest.mark.parametrize("rows", [5, 200])

@@ -7,7 +7,7 @@ import pytest
 
 from consultations.enums import HearingStatus, PublicationConsent
 from consultations.models import Hearing
-from consultations.rules import Window, credit, hearing_status
+from consultations.rules import Window, credit, hearing_status, venue_day
 from consultations.tests.factories import HearingFactory
 
 UTC = datetime.UTC
@@ -55,6 +55,35 @@ def test_the_database_condition_agrees_with_the_rule_in_every_zone_around_the_cl
                 if hearing_status(hearing.date, hearing.time_zone, now) == status
             }
             assert found == expected, (now, status)
+
+
+def test_the_venue_day_begins_at_the_first_moment_of_its_date_even_when_midnight_is_skipped():
+    # Havana moved its clocks from 00:00 to 01:00 on 8 March 2026: the 8th began at 05:00 UTC.
+    starts, ends = venue_day(datetime.date(2026, 3, 8), "America/Havana")
+    assert starts == datetime.datetime(2026, 3, 8, 5, tzinfo=UTC)
+    assert ends == datetime.datetime(2026, 3, 9, 4, tzinfo=UTC)  # a 23-hour day
+    for moment, status in [
+        (starts - datetime.timedelta(seconds=1), HearingStatus.UPCOMING),
+        (starts, HearingStatus.ONGOING),
+        (ends - datetime.timedelta(seconds=1), HearingStatus.ONGOING),
+        (ends, HearingStatus.PAST),
+    ]:
+        assert hearing_status(datetime.date(2026, 3, 8), "America/Havana", moment) == status
+
+
+@pytest.mark.django_db
+def test_the_venue_day_follows_an_edit_of_the_date_or_the_time_zone():
+    hearing = HearingFactory(date=datetime.date(2026, 12, 1), time_zone="UTC")
+    hearing.date, hearing.time_zone = datetime.date(2026, 12, 5), "Pacific/Kiritimati"
+    hearing.save(update_fields=["date", "time_zone"])
+    hearing.refresh_from_db()
+    # Kiritimati is 14 hours ahead of UTC: its 5 December begins at 10:00 UTC on the 4th.
+    assert hearing.day_starts == datetime.datetime(2026, 12, 4, 10, tzinfo=UTC)
+    assert hearing.day_ends == datetime.datetime(2026, 12, 5, 10, tzinfo=UTC)
+    ongoing = Hearing.objects.in_status(
+        HearingStatus.ONGOING, now=datetime.datetime(2026, 12, 4, 12, tzinfo=UTC)
+    )
+    assert list(ongoing) == [hearing]
 
 
 def test_a_window_is_open_from_its_opening_until_not_including_its_closing():

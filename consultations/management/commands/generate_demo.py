@@ -516,6 +516,8 @@ class Command(BaseCommand):
                     **windows,
                 )
             )
+        for hearing in rows:
+            hearing.set_venue_day()  # bulk inserts send no pre_save
         self.hearings_today = today
         return self.insert(Hearing, iter(rows), count, "hearings")
 
