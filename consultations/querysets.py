@@ -240,9 +240,9 @@ class SegmentQuerySet(models.QuerySet):
     def with_programme(self, language=None, public=True):
         """Segments with everything shown under them, in one query per kind of row whatever the
         programme's size: roles with people and organizations, floor interventions,
-        sub-discussions with theirs, key messages. With a `language`, also the translations into
-        it and the published contributions each key message cites (the public pages); without,
-        the texts as written (the API). For the `public`, key messages only once the outcome is
+        sub-discussions with theirs, key messages. With a `language`, also the published
+        contributions each key message cites (the public pages, which add the translations with
+        `texts.with_translations`); without, the texts as written (the API). For the `public`, key messages only once the outcome is
         published, and `texts_public` on each segment (see `with_texts_shown`)."""
         model = apps.get_model
         roles = model("consultations", "Participation").objects.select_related(
@@ -262,14 +262,9 @@ class SegmentQuerySet(models.QuerySet):
         )
         if language is not None:
             cited = model("consultations", "Contribution").objects.cited()
-            sub_discussions = sub_discussions.prefetch_related(
-                sub_discussion.translations_prefetch(language)
-            )
             key_messages = key_messages.prefetch_related(
-                key_message.translations_prefetch(language),
-                Prefetch("contributions", queryset=cited, to_attr="cited"),
+                Prefetch("contributions", queryset=cited, to_attr="cited")
             )
-            segments = segments.prefetch_related(self.model.translations_prefetch(language))
         return segments.prefetch_related(
             Prefetch("sub_discussions", queryset=sub_discussions),
             Prefetch("key_messages", queryset=key_messages),

@@ -38,6 +38,7 @@ from consultations.models import (
     SegmentTranslation,
     SubDiscussionTranslation,
 )
+from consultations.models.texts import with_translations
 from consultations.rules import Window, credit_of
 from consultations.search import CappedPaginator, search_page
 from consultations.statistics import who_was_heard
@@ -182,16 +183,25 @@ def hearing_list(request):
 
 
 def programme_queryset(request, language):
-    """A hearing with its whole programme in the interface language, in a fixed number of
-    queries whatever its size (see `SegmentQuerySet.with_programme`): the outcome texts as the
-    public may read them, or as staff previewing them do."""
+    """A hearing with its whole programme, in a fixed number of queries whatever its size (see
+    `SegmentQuerySet.with_programme`): the outcome texts as the public may read them, or as staff
+    previewing them do. `programme_in` adds their translations into `language`."""
     public = not staff_may_view_page(request, Hearing)
     return Hearing.objects.select_related(
         "process", "supporting_organization", "outcome"
     ).prefetch_related(
-        Hearing.translations_prefetch(language),
         Prefetch("segments", queryset=Segment.objects.with_programme(language, public=public)),
     )
+
+
+def programme_in(hearing, language):
+    """The hearing of `programme_queryset` with its texts' translations into `language` (one
+    query per kind of text written in another language) and its programme's links."""
+    segments = hearing.segments.all()
+    sub_discussions = [sub for segment in segments for sub in segment.sub_discussions.all()]
+    key_messages = [message for segment in segments for message in segment.key_messages.all()]
+    with_translations([hearing, *segments, *sub_discussions, *key_messages], language)
+    return with_programme_links(hearing)
 
 
 def with_programme_links(hearing):
@@ -215,8 +225,9 @@ def with_programme_links(hearing):
 
 @public_page
 def hearing_detail(request, slug):
-    hearing = with_programme_links(
-        hearing_for(request, slug, programme_queryset(request, get_language()))
+    language = get_language()
+    hearing = programme_in(
+        hearing_for(request, slug, programme_queryset(request, language)), language
     )
     return render(
         request,
@@ -255,7 +266,7 @@ def outcome_context(request, slug):
     hearing = hearing_for(request, slug, programme_queryset(request, language))
     if not outcome_texts_shown(request, hearing):
         raise Http404("The outcome of this hearing is not published.")
-    with_programme_links(hearing)
+    programme_in(hearing, language)
     return {
         "hearing": hearing,
         "outcome": hearing.outcome if hasattr(hearing, "outcome") else None,

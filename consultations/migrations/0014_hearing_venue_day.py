@@ -1,12 +1,23 @@
+import datetime
 import zoneinfo
 
 from django.db import migrations, models
 
 
-def fill_venue_days(apps, schema_editor):
-    """Each hearing's day at its venue, and in its history, from its date and time zone."""
-    from consultations.rules import venue_day
+def venue_day(date, time_zone):
+    """`consultations.rules.venue_day` as it stood when this migration was written: the first
+    local midnight of `date` at the venue and the next, in UTC."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    starts = datetime.datetime.combine(date, datetime.time.min, tzinfo=zone)
+    ends = datetime.datetime.combine(
+        date + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return starts.astimezone(datetime.UTC), ends.astimezone(datetime.UTC)
 
+
+def fill_venue_days(apps, schema_editor):
+    """Each hearing's day at its venue, and in its history, from its date and time zone (a zone
+    the validators would refuse counts as UTC)."""
     for name in ("Hearing", "HistoricalHearing"):
         model = apps.get_model("consultations", name)
         rows = list(model.objects.only("date", "time_zone"))

@@ -133,7 +133,8 @@ class Hearing(HasOutcomeText):
         help_text=_("Seats for registrants; empty means no limit."),
     )
     # When `date` begins and ends at the venue (`rules.venue_day`), kept by `keep_venue_day`:
-    # what the hearing's status is judged by in queries.
+    # what the hearing's status is judged by in queries. A `QuerySet.update` or bulk write of the
+    # date or time zone must set them too (`set_venue_day`); `refresh_venue_days` mends them.
     day_starts = models.DateTimeField(_("hearing day starts"), editable=False)
     day_ends = models.DateTimeField(_("hearing day ends"), editable=False)
     registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)

@@ -14,7 +14,7 @@ and fixture read it directly, and a translation is an optional extra row with it
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import TranslationStatus, UNLanguage
@@ -50,6 +50,19 @@ class HasOutcomeText(models.Model):
             queryset=translation_model.objects.filter(language=language),
             to_attr="interface_translations",
         )
+
+
+def with_translations(records, language):
+    """Each record's translation into `language` (`shown_text`), fetched for the records written
+    in another language only: a translation into a text's own language is refused
+    (`Translation.clean`), so an English page of an English hearing runs no query here. One query
+    per kind of record that needs one."""
+    by_model = {}
+    for record in records:
+        if record.language != language:
+            by_model.setdefault(type(record), []).append(record)
+    for model, foreign in by_model.items():
+        prefetch_related_objects(foreign, model.translations_prefetch(language))
 
 
 class Translation(models.Model):

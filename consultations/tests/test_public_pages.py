@@ -211,15 +211,15 @@ def test_hearing_outcomes_and_statistics_run_a_fixed_number_of_queries(
     hearing = HearingFactory()
     Outcome.objects.create(hearing=hearing, title="Summary", status=OutcomeStatus.PUBLISHED)
     build_programme(hearing, segments)
-    # 1 hearing with process, supporting organization and outcome, 2 its translations,
-    # 3 segments, 4 their translations, 5 roles with people and organizations, 6 floor
-    # interventions, 7 sub-discussions, 8 their translations, 9 their roles, 10 their
-    # interventions, 11 key messages, 12 their translations, 13 the contributions they cite
-    with django_assert_num_queries(13):
+    # 1 hearing with process, supporting organization and outcome, 2 segments, 3 roles with
+    # people and organizations, 4 floor interventions, 5 sub-discussions, 6 their roles, 7 their
+    # interventions, 8 key messages, 9 the contributions they cite (texts in English, read in
+    # English: no translation to fetch)
+    with django_assert_num_queries(9):
         response = client.get(hearing.get_absolute_url())
     assert response.content.decode().count('class="segment ') == segments
-    # the same 13, and 14 the languages the texts are stored in
-    with django_assert_num_queries(14):
+    # the same 9, and 10 the languages the texts are stored in
+    with django_assert_num_queries(10):
         response = client.get(reverse("consultations:outcomes", args=[hearing.slug]))
     assert response.content.decode().count('class="segment ') == segments
     # 1 hearing, 2 programme roles, 3 floor interventions, 4 registrations, 5 contributions

@@ -2,8 +2,10 @@
 window, an author's credit; and the database conditions that must agree with them."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 
 from consultations.enums import HearingStatus, PublicationConsent
 from consultations.models import Hearing
@@ -139,3 +141,17 @@ def test_an_organization_typed_but_not_matched_is_credited_as_typed():
     )
     assert not shown.anonymous
     assert credit(PublicationConsent.ANONYMOUS, "Amina", "", "", "Réseau Migrants").anonymous
+
+
+@pytest.mark.django_db
+def test_refresh_venue_days_corrects_a_day_worked_out_under_older_time_zone_rules():
+    hearing = HearingFactory(date=datetime.date(2026, 12, 1), time_zone="Europe/Zurich")
+    kept = HearingFactory(date=datetime.date(2026, 12, 2), time_zone="UTC")
+    stale = datetime.datetime(2026, 11, 30, 22, tzinfo=UTC)  # as if Zurich were at +02:00
+    Hearing.objects.filter(pk=hearing.pk).update(day_starts=stale)
+    output = io.StringIO()
+    call_command("refresh_venue_days", stdout=output)
+    hearing.refresh_from_db()
+    assert hearing.day_starts == datetime.datetime(2026, 11, 30, 23, tzinfo=UTC)
+    assert Hearing.objects.get(pk=kept.pk).day_starts == datetime.datetime(2026, 12, 2, tzinfo=UTC)
+    assert output.getvalue() == "1 hearing(s) had their day at the venue corrected.\n"

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -115,13 +116,20 @@ def test_hearing_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
     hearing = HearingFactory()
     OutcomeFactory(hearing=hearing)
     build_programme(hearing, segments)
-    # 1 hearing with process and supporting organization, 2 its translations, 3 segments,
-    # 4 their translations, 5 roles with people and organizations, 6 floor interventions,
-    # 7 sub-discussions, 8 their translations, 9 their roles, 10 their interventions,
-    # 11 key messages, 12 their translations, 13 the published contributions they cite
+    # 1 hearing with process and supporting organization, 2 segments, 3 roles with people and
+    # organizations, 4 floor interventions, 5 sub-discussions, 6 their roles, 7 their
+    # interventions, 8 key messages, 9 the published contributions they cite. The texts are
+    # written in English: an English visitor needs no translation.
+    with django_assert_num_queries(9):
+        response = client.get(hearing.get_absolute_url())
+    assert response.content.decode().count('class="segment ') == segments
+    # A French visitor: the same 9, and the translations of the hearing, its segments, their
+    # sub-discussions and key messages, one query each.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     with django_assert_num_queries(13):
         response = client.get(hearing.get_absolute_url())
     assert response.content.decode().count('class="segment ') == segments
+    assert "Panel 1" in response.content.decode()
 
 
 def test_hearing_page_shows_a_translation_in_the_interface_language_and_says_so(client):
