@@ -8,10 +8,10 @@ What the public templates (`<app>/jinja2/` and `jinja2/`) may use besides Jinja'
   A `_()` inside another call is not found: `{% set label = _("text") %}` first. A plural
   label is made in the view with `ngettext`, where `makemessages` finds it.
 - `url(name, *args)`, `static(path)`, `absolute_url(path)`, `site_name`, `language_code()`,
-  `language_bidi()`, `interface_languages()`, and the functions of `consultations.templatetags.
-  public_site` listed in `environment`.
+  `language_bidi()`, `interface_languages()`, and the functions of `consultations.public_site`
+  listed in `environment`.
 - the filters `date` and `time` (Django's formats, in the active time zone or the `zone` given),
-  `capfirst`, `linebreaks`, `floatformat`, `number` and `text_direction`.
+  `capfirst`, `linebreaks`, `floatformat` and `text_direction`.
 
 A template's `request`, `csrf_input` and `csrf_token` come from Django's backend."""
 
@@ -25,11 +25,11 @@ from django.template.backends.jinja2 import Jinja2 as DjangoJinja2
 from django.template.backends.jinja2 import Template as DjangoJinjaTemplate
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from jinja2 import ChainableUndefined, Environment
 
+from consultations import public_site
 from consultations.identity import SITE_NAME
-from consultations.templatetags import public_site
 
 
 class Template(DjangoJinjaTemplate):
@@ -52,9 +52,6 @@ class Template(DjangoJinjaTemplate):
 class Jinja2(DjangoJinja2):
     def get_template(self, template_name):
         return Template(super().get_template(template_name).template, self)
-
-    def from_string(self, template_code):
-        return Template(self.env.from_string(template_code), self)
 
 
 def url(name, *args, **kwargs):
@@ -81,19 +78,10 @@ def time(value, format_name=None, zone=None):
     return defaultfilters.time(local(value, zone), format_name)
 
 
-def number(value):
-    """A number as Django's templates print it in the active language (e.g. 2,5 in French)."""
-    return formats.localize(value)
-
-
 @functools.cache
-def _languages():
-    return [translation.get_language_info(code) for code, _name in settings.LANGUAGES]
-
-
 def interface_languages():
     """The site's languages as the switcher lists them: code and name in the language itself."""
-    return _languages()
+    return [translation.get_language_info(code) for code, _name in settings.LANGUAGES]
 
 
 def environment(**options):
@@ -116,7 +104,6 @@ def environment(**options):
     env.filters.update(
         date=date,
         time=time,
-        number=number,
         capfirst=defaultfilters.capfirst,
         linebreaks=defaultfilters.linebreaks_filter,
         floatformat=defaultfilters.floatformat,

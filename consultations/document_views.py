@@ -13,7 +13,7 @@ from consultations.access import hearing_for, outcome_texts_shown, staff_may_vie
 from consultations.document_makers import render_docx, render_pdf
 from consultations.models import Hearing
 from consultations.participant_list import list_of_participants
-from consultations.templatetags.public_site import absolute_url
+from consultations.public_site import absolute_url
 from consultations.views import outcome_context
 from consultations.views_support import public_page
 

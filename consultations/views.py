@@ -39,10 +39,10 @@ from consultations.models import (
     SubDiscussionTranslation,
 )
 from consultations.models.texts import with_translations
+from consultations.public_site import author_markup
 from consultations.rules import Window, credit_of
 from consultations.search import CappedPaginator, search_page
 from consultations.statistics import who_was_heard
-from consultations.templatetags.public_site import author_markup
 from consultations.views_support import (
     link_maker,
     public_page,

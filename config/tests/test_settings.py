@@ -106,6 +106,17 @@ def test_starts_with_a_secret_key_and_debug_off():
     assert result.stdout.split() == ["False", "a-real-secret"]
 
 
+def test_a_production_worker_loads_neither_the_document_libraries_nor_twisted():
+    # What gunicorn's worker imports before its first request: the URLs, their views, the admin.
+    heavy = ["weasyprint", "docx", "lxml", "openpyxl", "twisted", "daphne"]
+    result = start_django(
+        "import sys; from django.urls import resolve; resolve('/'); "
+        f"print(sorted(name for name in {heavy!r} if name in sys.modules))",
+        DJANGO_SECRET_KEY="a-real-secret",
+    )
+    assert result.stdout.split() == ["[]"], result.stderr
+
+
 def test_debug_on_starts_with_a_development_key():
     result = start_django(
         "from django.conf import settings; print(settings.DEBUG)", DJANGO_DEBUG="on"

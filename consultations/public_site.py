@@ -1,36 +1,20 @@
-"""Small helpers of the public templates: absolute links built from SITE_URL (never from the
+"""Small helpers of the public pages (globals of config/jinja2.py): absolute links built from SITE_URL (never from the
 request's Host header), a contribution's author as markup, a text's direction and a hearing's
 numbered programme."""
 
-from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
 from consultations.enums import SegmentKind, UNLanguage
-from consultations.identity import SITE_NAME
 from consultations.rules import credit_of
 
 RIGHT_TO_LEFT = {UNLanguage.ARABIC}
 
-register = template.Library()
 
-
-@register.simple_tag
-def site_name():
-    return SITE_NAME
-
-
-@register.simple_tag
 def absolute_url(path):
     return settings.SITE_URL.rstrip("/") + path
-
-
-@register.simple_tag(takes_context=True)
-def canonical_url(context):
-    request = context.get("request")
-    return absolute_url(request.path if request else "/")
 
 
 def author_markup(credit, anonymous_label, link=False):
@@ -61,13 +45,11 @@ def author(contribution, link=False):
     return author_markup(credit_of(contribution), gettext("Anonymous"), link)
 
 
-@register.filter
 def text_direction(language, fallback="auto"):
     """`rtl` for a text in a right-to-left language (Arabic), else `fallback`."""
     return "rtl" if language in RIGHT_TO_LEFT else fallback
 
 
-@register.simple_tag
 def numbered_programme(hearing):
     """The hearing's segments in programme order, each panel carrying its number among the
     panels (`panel_number`, "Panel 2"), as the secretariat's programmes name them."""
