@@ -67,9 +67,11 @@ def local(value, zone=None):
 
 def date(value, format_name=None, zone=None):
     """Django's `date` filter: "DATE_FORMAT", "DATETIME_FORMAT", or a format string."""
+    if isinstance(value, datetime.date):
+        return public_site.formatted_date(local(value, zone), format_name)
     if value in (None, ""):
         return ""
-    return defaultfilters.date(local(value, zone), format_name)
+    return defaultfilters.date(value, format_name)
 
 
 def time(value, format_name=None, zone=None):

@@ -14,6 +14,7 @@ class ConsultationsConfig(AppConfig):
         from consultations.campaigns import follow_group, hand_on_lead, remember_group
         from consultations.models import Contribution, Hearing
         from consultations.models.hearings import keep_venue_day
+        from consultations.models.submissions import keep_public_flag
         from consultations.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)
@@ -22,6 +23,7 @@ class ConsultationsConfig(AppConfig):
         pre_save.connect(remember_group, sender=Contribution, dispatch_uid="campaign-before")
         post_save.connect(follow_group, sender=Contribution, dispatch_uid="campaign-after")
         pre_save.connect(keep_venue_day, sender=Hearing, dispatch_uid="hearing-venue-day")
+        pre_save.connect(keep_public_flag, sender=Contribution, dispatch_uid="contribution-public")
         connect_invalidation()
 
 

@@ -4,18 +4,16 @@ public sees it, with what each organization and person did at the published hear
 They live here rather than in `stakeholders`, which is the register alone and names nothing of
 the hearings."""
 
-import functools
-
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import dateformat, timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
 from consultations.cache import page_shows
 from consultations.models import Contribution, Participation
+from consultations.public_site import formatted_date
 from consultations.querysets import public_people
 from consultations.views_support import link_maker, public_page, query_without_page, select_field
 from stakeholders.enums import Region, StakeholderCategory
@@ -32,12 +30,11 @@ def with_segments(roles):
     hearing = link_maker("consultations:hearing")
     person = link_maker("consultations:person")
     organization = link_maker("consultations:organization")
-    day_label = functools.cache(lambda day: date_format(day, "DATE_FORMAT"))
     roles = list(roles)
     for role in roles:
         role.in_segment = segment = role.segment or role.sub_discussion.segment
         role.hearing_url = hearing(segment.hearing.slug)
-        role.date_label = day_label(segment.hearing.date)
+        role.date_label = formatted_date(segment.hearing.date)
         role.person_url = person(role.person.slug)
         role.organization_url = role.organization and organization(role.organization.slug)
     return roles
@@ -47,12 +44,11 @@ def with_contribution_links(contributions):
     """An organization's latest contributions with their links and publication dates made
     once per page."""
     link = link_maker("consultations:contribution")
-    day_label = functools.cache(lambda day: date_format(day, "DATE_FORMAT"))
     for contribution in contributions:
         published = timezone.localtime(contribution.published_at)
         contribution.url = link(contribution.reference)
         contribution.published_iso = dateformat.format(published, "Y-m-d\\TH:i:sO")
-        contribution.published_label = day_label(published.date())
+        contribution.published_label = formatted_date(published.date())
     return contributions
 
 

@@ -2,15 +2,31 @@
 request's Host header), a contribution's author as markup, a text's direction and a hearing's
 numbered programme."""
 
+import functools
+
 from django.conf import settings
+from django.template import defaultfilters
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from consultations.enums import SegmentKind, UNLanguage
 from consultations.rules import credit_of
 
 RIGHT_TO_LEFT = {UNLanguage.ARABIC}
+
+
+def formatted_date(value, format_name="DATE_FORMAT"):
+    """Django's `date` filter for a date or a moment already in the zone it is shown in,
+    remembered per language: a list's hearing days and window deadlines repeat from one request
+    to the next, and Django parses the format anew for each (about 20 µs each)."""
+    return remembered_date(value, getattr(value, "tzinfo", None), format_name, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def remembered_date(value, zone, format_name, language):
+    # The zone is part of the key: two moments equal in UTC print differently in two zones.
+    return defaultfilters.date(value, format_name)
 
 
 def absolute_url(path):

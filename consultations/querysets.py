@@ -18,7 +18,6 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from consultations.enums import (
-    ContributionStatus,
     HearingStatus,
     OutcomeStatus,
     PublicationConsent,
@@ -91,8 +90,9 @@ class HearingQuerySet(SlugQuerySet):
 
 class ContributionQuerySet(models.QuerySet):
     def published(self):
-        """What the public may read: published contributions to published hearings."""
-        return self.filter(status__in=ContributionStatus.public(), hearing__published=True)
+        """What the public may read: published contributions to published hearings (the stored
+        `public` flag, which the services keep)."""
+        return self.filter(public=True)
 
     def credited(self):
         """Contributions whose author agreed to show their organization: the only ones that may

@@ -105,8 +105,12 @@ class Credit:
         return not self.name and not self.organization_name
 
 
+# The consents that credit the author (an enum's `values` is rebuilt on every read).
+CREDITING_CONSENTS = frozenset(PublicationConsent.values) - {PublicationConsent.ANONYMOUS}
+
+
 def credit(consent, author_name, organization_slug, organization_name, typed_organization=""):
-    if consent == PublicationConsent.ANONYMOUS or consent not in PublicationConsent.values:
+    if consent not in CREDITING_CONSENTS:
         return Credit()
     return Credit(
         name=author_name if consent == PublicationConsent.NAMED else "",

@@ -253,6 +253,9 @@ def moderate_contribution(contribution, new_status, by=None, reason="", through_
     return to review. Publishing dates it; returning to review takes it off the public pages."""
     check_actor(by, through_status_link)
     new_status = ContributionStatus(new_status)
+    # The hearing first, as `set_hearing_publication` locks it: a contribution published while
+    # its hearing is withdrawn waits, then reads it withdrawn (`keep_public_flag`).
+    Hearing.objects.select_for_update().only("pk").get(pk=contribution.hearing_id)
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     previous = ContributionStatus(locked.status)
     check_move(CONTRIBUTION_MOVES, previous, new_status, _("contribution"))
@@ -326,6 +329,7 @@ def set_hearing_publication(hearing, new_publication, by=None, reason=""):
     if by is not None:
         locked._history_user = by
     locked.save(update_fields=["published", "published_at", "published_by"])
+    locked.contributions.filter(status__in=ContributionStatus.public()).update(public=published)
     log_move(locked, previous, new_publication, by=by, reason=reason)
     hearing.refresh_from_db(fields=["published", "published_at", "published_by"])
     return hearing
@@ -532,6 +536,10 @@ def moderate_campaign(contributions, new_status, by=None, reason=""):
     checked, logged and its author told. All or nothing: one refusal leaves every one of them as
     it was. Returns the decided contributions, oldest first."""
     members = campaign_members(contributions)
+    # Their hearings before them, in the order `moderate_contribution` and
+    # `set_hearing_publication` lock them, so that neither waits on the other in a circle.
+    hearings = Hearing.objects.filter(pk__in=members.values("hearing_id")).order_by("pk")
+    list(hearings.select_for_update().values_list("pk", flat=True))
     locked = list(members.select_for_update().order_by("submitted_at", "pk"))
     return [moderate_contribution(member, new_status, by=by, reason=reason) for member in locked]
 

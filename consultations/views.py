@@ -5,7 +5,6 @@ Anonymous pages touch neither the session nor the CSRF token, so they set no coo
 `Vary: Cookie`; each carries an ETag of its content (a staff edit changes the content, so it shows
 at once) and answers a matching `If-None-Match` with 304."""
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,7 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -39,7 +38,8 @@ from consultations.models import (
     SubDiscussionTranslation,
 )
 from consultations.models.texts import with_translations
-from consultations.public_site import author_markup
+from consultations.paging import DeepPaginator
+from consultations.public_site import author_markup, formatted_date
 from consultations.rules import Window, credit_of
 from consultations.search import CappedPaginator, search_page
 from consultations.statistics import who_was_heard
@@ -126,7 +126,6 @@ def hearing_cards(hearings, windows=False):
     process_link = link_maker("consultations:process")
     register_link = link_maker("consultations:register")
     contribute_link = link_maker("consultations:contribute")
-    day_label = functools.cache(lambda day: date_format(day, "DATE_FORMAT"))
     hearings = list(hearings)
     for hearing in hearings:
         hearing.url = hearing_link(hearing.slug)
@@ -134,7 +133,7 @@ def hearing_cards(hearings, windows=False):
         hearing.outcomes_url = (
             outcomes_link(hearing.slug) if outcome and outcome.is_published else None
         )
-        hearing.date_label = day_label(hearing.date)
+        hearing.date_label = formatted_date(hearing.date)
         hearing.process_url = process_link(hearing.process.code)
         if windows:
             hearing.windows = windows_of(hearing, register_link, contribute_link)
@@ -336,7 +335,6 @@ def contribution_cards(contributions):
     anonymous = _("Anonymous")
 
     # Rows share few days: each day's label is formatted once.
-    day_label = functools.cache(lambda day: date_format(day, "DATE_FORMAT"))
     cards = []
     for contribution in contributions:
         published = timezone.localtime(contribution.published_at)
@@ -347,7 +345,7 @@ def contribution_cards(contributions):
                 author=author_markup(credit_of(contribution), anonymous),
                 category=categories.get(contribution.category, contribution.category),
                 published_iso=published.replace(microsecond=0).isoformat(),
-                published_label=day_label(published.date()),
+                published_label=formatted_date(published.date()),
             )
         )
     return cards
@@ -416,7 +414,7 @@ def contribution_list(request):
     else:
         contributions = valid_results(filterset)
         listed = contributions.one_per_campaign() if grouped else contributions
-        page = Paginator(listed, PAGE_SIZE).get_page(page_number)
+        page = DeepPaginator(listed, PAGE_SIZE).get_page(page_number)
         rows = page.object_list
     cards = contribution_cards(rows)
     count = page.paginator.count

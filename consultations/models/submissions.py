@@ -402,6 +402,16 @@ class Contribution(models.Model):
         choices=ContributionStatus.choices,
         default=ContributionStatus.SUBMITTED,
     )
+    # Published, to a published hearing: what `ContributionQuerySet.published` asks, stored so
+    # that the public lists and their counts read one partial index and never join the hearings.
+    # Kept by `keep_public_flag` on every save and by `set_hearing_publication` for a hearing's
+    # contributions; a `QuerySet.update` of the status must set it too.
+    public = models.BooleanField(
+        _("public"),
+        default=False,
+        editable=False,
+        help_text=_("Published, to a published hearing; kept by the services."),
+    )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -416,7 +426,7 @@ class Contribution(models.Model):
     )
 
     objects = ContributionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["excerpt", "fingerprint", "campaign"])
+    history = HistoricalRecords(excluded_fields=["excerpt", "fingerprint", "campaign", "public"])
 
     class Meta:
         verbose_name = _("contribution")
@@ -457,6 +467,11 @@ class Contribution(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                condition=Q(public=False) | Q(status__in=ContributionStatus.public()),
+                name="contribution_public_is_published",
+                violation_error_message=_("Only a published contribution is public."),
+            ),
+            models.CheckConstraint(
                 condition=~Q(reference="") & ~Q(title="") & ~Q(body="") & ~Q(author_name=""),
                 name="contribution_required_text_not_empty",
                 violation_error_message=_(
@@ -465,17 +480,17 @@ class Contribution(models.Model):
             ),
         ]
         indexes = [
-            # The public lists below carry the hearing and the campaign lead (INCLUDE, PostgreSQL
-            # only) so that their counts, which keep only contributions to published hearings and
-            # each campaign group once, stay index-only scans.
+            # The public lists below are partial indexes of the public rows (`public`) and carry
+            # the campaign lead (INCLUDE, PostgreSQL only) so that their counts, which keep each
+            # campaign group once, stay index-only scans.
             # /contributions/ and the API list: published contributions, newest first, the id
             # breaking ties (ContributionQuerySet.for_list), so that a deep page walks the index
             # in order instead of sorting what it skips.
             models.Index(
                 F("published_at").desc(),
                 F("id").desc(),
-                condition=Q(status=ContributionStatus.PUBLISHED),
-                include=["hearing", "leads_campaign"],
+                condition=Q(public=True),
+                include=["leads_campaign"],
                 name="contribution_pub_recent",
             ),
             # A hearing's published contributions and the moderation queue per hearing.
@@ -499,8 +514,8 @@ class Contribution(models.Model):
                 "category",
                 F("published_at").desc(),
                 F("id").desc(),
-                condition=Q(status=ContributionStatus.PUBLISHED),
-                include=["hearing", "leads_campaign"],
+                condition=Q(public=True),
+                include=["leads_campaign"],
                 name="contribution_pub_category_id",
             ),
             # /contributions/?hearing=… and a hearing's page: its published ones, newest first.
@@ -508,7 +523,7 @@ class Contribution(models.Model):
                 "hearing",
                 F("published_at").desc(),
                 F("id").desc(),
-                condition=Q(status=ContributionStatus.PUBLISHED),
+                condition=Q(public=True),
                 name="contribution_pub_hearing",
             ),
             # /contributions/?region=…: published ones from a region, newest first.
@@ -516,8 +531,8 @@ class Contribution(models.Model):
                 "region",
                 F("published_at").desc(),
                 F("id").desc(),
-                condition=Q(status=ContributionStatus.PUBLISHED),
-                include=["hearing", "leads_campaign"],
+                condition=Q(public=True),
+                include=["leads_campaign"],
                 name="contribution_pub_region",
             ),
             # /contributions/?language=…: published ones in a language, newest first.
@@ -525,9 +540,29 @@ class Contribution(models.Model):
                 "language",
                 F("published_at").desc(),
                 F("id").desc(),
-                condition=Q(status=ContributionStatus.PUBLISHED),
-                include=["hearing", "leads_campaign"],
+                condition=Q(public=True),
+                include=["leads_campaign"],
                 name="contribution_pub_language",
+            ),
+            # The lists' counts: small partial indexes of the public rows on few distinct keys,
+            # which PostgreSQL deduplicates into a few pages, so that counting 30,000 rows reads
+            # a tenth of what the ordered indexes above would (2.8 ms against 8 ms).
+            models.Index(
+                fields=["leads_campaign"], condition=Q(public=True), name="contribution_count"
+            ),
+            models.Index(
+                fields=["hearing", "leads_campaign"],
+                condition=Q(public=True),
+                name="contribution_count_hearing",
+            ),
+            models.Index(
+                fields=["category"], condition=Q(public=True), name="contribution_count_category"
+            ),
+            models.Index(
+                fields=["region"], condition=Q(public=True), name="contribution_count_region"
+            ),
+            models.Index(
+                fields=["language"], condition=Q(public=True), name="contribution_count_language"
             ),
         ]
 
@@ -544,7 +579,9 @@ class Contribution(models.Model):
         self.campaign = self.campaign or self.fingerprint
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "excerpt", "fingerprint"}
+            update_fields = kwargs["update_fields"] = {*update_fields, "excerpt", "fingerprint"}
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "public"}
         if self.reference:
             return super().save(*args, **kwargs)
         for _attempt in range(REFERENCE_ATTEMPTS):
@@ -586,3 +623,14 @@ class Contribution(models.Model):
         )
         number = int(last.removeprefix(prefix)) + 1 if last else 1
         return f"{prefix}{number:04d}"
+
+
+def keep_public_flag(sender, instance, **kwargs):
+    """Before every save of a contribution, fixtures and restores included: it is public when it
+    is published and its hearing is (read from the database, which `moderate_contribution` has
+    locked, not from a hearing object that may be stale)."""
+    hearings = sender._meta.get_field("hearing").related_model._base_manager
+    instance.public = (
+        instance.status in ContributionStatus.public()
+        and hearings.filter(pk=instance.hearing_id, published=True).exists()
+    )

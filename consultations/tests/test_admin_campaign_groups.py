@@ -68,11 +68,13 @@ def test_a_group_shows_once_with_its_count_its_text_and_each_variant_s_differenc
     hostile = member(first, TEXT + " <script>alert(1)</script>")
     published = member(first, TEXT + " Already read.")
     Contribution.objects.filter(pk=published.pk).update(
-        status="published", published_at="2030-01-01T00:00Z"
+        status="published", published_at="2030-01-01T00:00Z", public=True
     )
     ContributionFactory(hearing=hearing, body="My own words, alone.")
     lonely = ContributionFactory(hearing=hearing, body="A group of one left.")
-    Contribution.objects.filter(pk=member(lonely, "A group of one.").pk).update(status="rejected")
+    Contribution.objects.filter(pk=member(lonely, "A group of one.").pk).update(
+        status="rejected", public=False
+    )
     client.force_login(editor)
     response = client.get(GROUPS)
     content = response.content.decode()
@@ -198,7 +200,7 @@ def test_one_decision_publishes_every_pending_member_and_leaves_the_decided_alon
     first = make_group(variants=2, copies=1)
     pending = list(Contribution.objects.filter(campaign=first.campaign).order_by("pk"))
     rejected = member(first, TEXT + " Rejected before.")
-    Contribution.objects.filter(pk=rejected.pk).update(status="rejected")
+    Contribution.objects.filter(pk=rejected.pk).update(status="rejected", public=False)
     alone = ContributionFactory(hearing=first.hearing, body="Alone.")
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):

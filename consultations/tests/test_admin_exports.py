@@ -69,7 +69,7 @@ def test_contributions_as_xlsx_of_the_current_filter(client, editor):
     hearing_contribution = ContributionFactory(title="@SUM(1+1)*cmd", body="-Déclaration")
     ContributionFactory(hearing=hearing_contribution.hearing, title="Second 第二")
     elsewhere = ContributionFactory(title="Another hearing")
-    Contribution.objects.filter(pk=elsewhere.pk).update(status="rejected")
+    Contribution.objects.filter(pk=elsewhere.pk).update(status="rejected", public=False)
     client.force_login(editor)
     # "Select all" across pages: every contribution of the current filter (the queue).
     response = client.post(

@@ -312,7 +312,7 @@ def test_queue_shows_what_awaits_review_oldest_first_with_campaign_groups(client
     oldest = ContributionFactory(hearing=hearing, body="Same campaign text.")
     published = ContributionFactory(hearing=hearing)
     moderated = Contribution.objects.filter(pk=published.pk)
-    moderated.update(status="published", published_at="2030-01-01T00:00Z")
+    moderated.update(status="published", published_at="2030-01-01T00:00Z", public=True)
     twin = ContributionFactory(hearing=hearing, body="same  campaign TEXT")
     client.force_login(editor)
     queue = client.get(CONTRIBUTIONS)

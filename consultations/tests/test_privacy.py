@@ -23,7 +23,7 @@ PUBLISHED_AT = datetime.datetime(2030, 5, 20, 10, tzinfo=datetime.UTC)
 def published(**fields):
     contribution = ContributionFactory(author_email=EMAIL, **fields)
     Contribution.objects.filter(pk=contribution.pk).update(
-        status=ContributionStatus.PUBLISHED, published_at=PUBLISHED_AT
+        status=ContributionStatus.PUBLISHED, published_at=PUBLISHED_AT, public=True
     )
     contribution.refresh_from_db()
     return contribution

@@ -175,7 +175,9 @@ def test_key_messages_link_to_the_published_contributions_they_cite(client):
     cited = published(hearing=hearing, title="Pathways paper")
     hidden = published(hearing=hearing, title="Withdrawn since")
     message.contributions.set([cited, hidden])
-    Contribution.objects.filter(pk=hidden.pk).update(status=ContributionStatus.WITHDRAWN)
+    Contribution.objects.filter(pk=hidden.pk).update(
+        status=ContributionStatus.WITHDRAWN, public=False
+    )
     page = client.get(hearing.get_absolute_url()).content.decode()
     assert f'<a href="{cited.get_absolute_url()}" dir="auto" lang="en">Pathways paper</a>' in page
     assert "Withdrawn since" not in page

@@ -290,7 +290,7 @@ def test_attachments_are_served_only_as_downloads_with_a_closed_policy(client, s
     url = f"/contributions/{contribution.reference}/attachment/"
     assert client.get(url).status_code == 404  # not published yet
     Contribution.objects.filter(pk=contribution.pk).update(
-        status=ContributionStatus.PUBLISHED, published_at="2030-05-01T10:00:00Z"
+        status=ContributionStatus.PUBLISHED, published_at="2030-05-01T10:00:00Z", public=True
     )
     response = client.get(url)
     assert response.status_code == 200

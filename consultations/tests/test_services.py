@@ -78,7 +78,9 @@ def test_illegal_registration_move_is_refused_and_changes_nothing(editor, old, n
 def test_illegal_contribution_move_is_refused_and_changes_nothing(editor, old, new):
     contribution = ContributionFactory()
     Contribution.objects.filter(pk=contribution.pk).update(
-        status=old, published_at="2030-01-01T10:00Z" if old == "published" else None
+        status=old,
+        published_at="2030-01-01T10:00Z" if old == "published" else None,
+        public=old == "published",
     )
     before = Contribution.objects.filter(pk=contribution.pk).values().get()
     with pytest.raises(TransitionRefused) as refused:

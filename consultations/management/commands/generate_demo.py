@@ -768,6 +768,7 @@ class Command(BaseCommand):
                     submitted_at=submitted,
                     updated_at=decided if moderated else submitted,
                     published_at=decided if status == ContributionStatus.PUBLISHED else None,
+                    public=status == ContributionStatus.PUBLISHED and hearing.published,
                     moderated_at=decided if moderated else None,
                 )
 

