@@ -30,6 +30,7 @@ from jinja2 import ChainableUndefined, Environment
 
 from consultations import public_site
 from consultations.identity import SITE_NAME
+from consultations.views_support import remembered_reverse
 
 
 class Template(DjangoJinjaTemplate):
@@ -55,7 +56,9 @@ class Jinja2(DjangoJinja2):
 
 
 def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    if kwargs:
+        return reverse(name, kwargs=kwargs)
+    return remembered_reverse(name, args)
 
 
 def local(value, zone=None):

@@ -1,9 +1,11 @@
 """What every public view shares: how a page is served and how its list filters are drawn."""
 
+import functools
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.views.decorators.http import conditional_page, require_safe
 
 
@@ -35,5 +37,18 @@ def link_maker(name):
     """A function giving the URL of `name` for one argument, reversed once: a list page links
     each of its rows without running the URL resolver per row."""
     slot = "0slot0"
-    pattern = reverse(name, args=[slot])
+    pattern = remembered_reverse(name, (slot,))
     return lambda value: pattern.replace(slot, quote(str(value), safe=""))
+
+
+def remembered_reverse(name, args=()):
+    """`reverse(name, args=args)`, remembered per URL configuration and script prefix (the
+    site's URLs carry no language): every page links its menus and its rows' patterns anew, at
+    about 35 µs a reversal."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return reversed_url(urlconf, get_script_prefix(), name, tuple(args))
+
+
+@functools.lru_cache(maxsize=1024)
+def reversed_url(urlconf, script_prefix, name, args):
+    return reverse(name, urlconf=urlconf, args=args or None)

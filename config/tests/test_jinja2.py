@@ -4,9 +4,10 @@ moment in two zones, or in two languages, still prints as each should."""
 import datetime
 import zoneinfo
 
+from django.urls import set_script_prefix
 from django.utils import translation
 
-from config.jinja2 import date
+from config.jinja2 import date, url
 
 ZURICH, NEW_YORK = zoneinfo.ZoneInfo("Europe/Zurich"), zoneinfo.ZoneInfo("America/New_York")
 MOMENT = datetime.datetime(2017, 10, 11, 8, 30, tzinfo=datetime.UTC)
@@ -27,3 +28,16 @@ def test_one_moment_prints_in_the_zone_and_language_asked_each_time():
 
 def test_nothing_prints_nothing():
     assert date(None) == date("") == ""
+
+
+def test_a_remembered_link_follows_the_script_prefix():
+    """`url()` remembers what it reversed, per script prefix: a site served under a path links
+    under it, and the same name at the root links at the root."""
+    assert url("consultations:hearings") == "/hearings/"
+    set_script_prefix("/consultations/")
+    try:
+        assert url("consultations:hearings") == "/consultations/hearings/"
+        assert url("consultations:hearing", "a-b") == "/consultations/hearings/a-b/"
+    finally:
+        set_script_prefix("/")
+    assert url("consultations:hearing", "a-b") == "/hearings/a-b/"
