@@ -14,7 +14,7 @@ class ConsultationsConfig(AppConfig):
         from consultations.campaigns import follow_group, hand_on_lead, remember_group
         from consultations.models import Contribution, Hearing
         from consultations.models.hearings import keep_venue_day
-        from consultations.models.submissions import keep_public_flag
+        from consultations.models.submissions import follow_hearing_publication, keep_public_flag
         from consultations.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)
@@ -24,6 +24,9 @@ class ConsultationsConfig(AppConfig):
         post_save.connect(follow_group, sender=Contribution, dispatch_uid="campaign-after")
         pre_save.connect(keep_venue_day, sender=Hearing, dispatch_uid="hearing-venue-day")
         pre_save.connect(keep_public_flag, sender=Contribution, dispatch_uid="contribution-public")
+        post_save.connect(
+            follow_hearing_publication, sender=Hearing, dispatch_uid="hearing-contributions-public"
+        )
         connect_invalidation()
 
 

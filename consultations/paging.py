@@ -1,6 +1,7 @@
 """Pages of the long public lists (contributions, on the site and in the API)."""
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 # Past this many rows, a page is found in two steps (`DeepPaginator`).
 DEEP_OFFSET = 500
@@ -21,7 +22,7 @@ class DeepPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if bottom < self.deep_offset:
+        if bottom < self.deep_offset or not isinstance(self.object_list, QuerySet):
             return self._get_page(self.object_list[bottom:top], number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}

@@ -87,7 +87,9 @@ def erase_personal_data(email):
     with transaction.atomic():
         registrations = list(Registration.objects.select_for_update().filter(email__iexact=email))
         contributions = list(
-            Contribution.objects.select_for_update().filter(author_email__iexact=email)
+            Contribution.objects.select_for_update()
+            .filter(author_email__iexact=email)
+            .order_by("pk")  # as `follow_hearing_publication` locks them
         )
         files += [r.nomination_letter for r in registrations if r.nomination_letter]
         kept = [c for c in contributions if c.status == ContributionStatus.PUBLISHED]

@@ -5,6 +5,8 @@ numbered programme."""
 import functools
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -27,6 +29,12 @@ def formatted_date(value, format_name="DATE_FORMAT"):
 def remembered_date(value, zone, format_name, language):
     # The zone is part of the key: two moments equal in UTC print differently in two zones.
     return defaultfilters.date(value, format_name)
+
+
+@receiver(setting_changed)
+def forget_dates(**kwargs):
+    """A test changing the formats or languages gets dates formatted anew."""
+    remembered_date.cache_clear()
 
 
 def absolute_url(path):

@@ -108,7 +108,7 @@ class ContributionQuerySet(models.QuerySet):
 
     def for_list(self):
         """Published contributions as the public list shows them, newest first; the id breaks
-        ties so that pages never repeat or skip a row (index contribution_published_recent)."""
+        ties so that pages never repeat or skip a row (index contribution_pub_recent)."""
         return (
             self.published()
             .select_related("hearing", "organization")

@@ -58,14 +58,15 @@ def text_query(words):
 
 
 def search_contributions(queryset, value):
-    """The rows matching the search, best first (the API's `q`): on PostgreSQL `ranked_ids`'s
-    rows, else every row holding each word in its title or text (LIKE)."""
+    """The rows matching the search, best first (the API's `q`, unless it asks for an
+    `ordering`): on PostgreSQL `ranked_ids`'s rows, else every row holding each word in its title
+    or text (LIKE), newest first."""
     words = search_words(value)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
         return in_order(queryset, ranked_ids(queryset, words))
-    return holding_words(queryset, words)
+    return holding_words(queryset, words).order_by("-published_at", "-pk")
 
 
 def search_page(queryset, value, number, per_page):

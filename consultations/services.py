@@ -246,6 +246,14 @@ def promote_from_waitlist(hearing, by, reason=""):
     return decide_registration(waiting, RegistrationStatus.APPROVED, by=by, reason=reason)
 
 
+def lock_hearings(ids):
+    """Lock these hearings' rows, in id order: every transaction that locks hearings and then
+    their contributions takes the hearings first and in this order, so that two of them never
+    wait on each other in a circle (a bulk moderation across hearings, a publication)."""
+    hearings = Hearing.objects.filter(pk__in=ids).order_by("pk").select_for_update()
+    list(hearings.values_list("pk", flat=True))
+
+
 @transaction.atomic
 def moderate_contribution(contribution, new_status, by=None, reason="", through_status_link=False):
     """Move a contribution to `new_status`: review, publish, reject (with a reason the author
@@ -255,7 +263,7 @@ def moderate_contribution(contribution, new_status, by=None, reason="", through_
     new_status = ContributionStatus(new_status)
     # The hearing first, as `set_hearing_publication` locks it: a contribution published while
     # its hearing is withdrawn waits, then reads it withdrawn (`keep_public_flag`).
-    Hearing.objects.select_for_update().only("pk").get(pk=contribution.hearing_id)
+    lock_hearings([contribution.hearing_id])
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     previous = ContributionStatus(locked.status)
     check_move(CONTRIBUTION_MOVES, previous, new_status, _("contribution"))
@@ -318,7 +326,7 @@ def keep_stored_publication(record):
 def set_hearing_publication(hearing, new_publication, by=None, reason=""):
     """Publish a hearing (the public sees it, its forms may open) or withdraw it back to draft.
     Publishing stamps who and when; withdrawing clears the stamp, which its status change
-    keeps."""
+    keeps. Its published contributions follow (`follow_hearing_publication`)."""
     new_publication = HearingPublication(new_publication)
     locked = Hearing.objects.select_for_update().get(pk=hearing.pk)
     previous = locked.publication
@@ -329,7 +337,6 @@ def set_hearing_publication(hearing, new_publication, by=None, reason=""):
     if by is not None:
         locked._history_user = by
     locked.save(update_fields=["published", "published_at", "published_by"])
-    locked.contributions.filter(status__in=ContributionStatus.public()).update(public=published)
     log_move(locked, previous, new_publication, by=by, reason=reason)
     hearing.refresh_from_db(fields=["published", "published_at", "published_by"])
     return hearing
@@ -538,8 +545,7 @@ def moderate_campaign(contributions, new_status, by=None, reason=""):
     members = campaign_members(contributions)
     # Their hearings before them, in the order `moderate_contribution` and
     # `set_hearing_publication` lock them, so that neither waits on the other in a circle.
-    hearings = Hearing.objects.filter(pk__in=members.values("hearing_id")).order_by("pk")
-    list(hearings.select_for_update().values_list("pk", flat=True))
+    lock_hearings(members.values("hearing_id"))
     locked = list(members.select_for_update().order_by("submitted_at", "pk"))
     return [moderate_contribution(member, new_status, by=by, reason=reason) for member in locked]
 

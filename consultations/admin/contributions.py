@@ -33,6 +33,7 @@ from consultations.models import Contribution
 from consultations.notifications import site_url
 from consultations.services import (
     campaign_members,
+    lock_hearings,
     moderate_campaign,
     moderate_contribution,
     submit_contribution,
@@ -309,6 +310,9 @@ class ContributionAdmin(
         )
 
     def moderate(self, request, queryset, status, done_message, reason=""):
+        # All their hearings first, in id order (`services.lock_hearings`), before the first
+        # contribution: two bulk decisions across the same hearings never deadlock.
+        lock_hearings(queryset.values("hearing_id"))
         apply_to_each(
             self,
             request,

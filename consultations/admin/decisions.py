@@ -34,12 +34,12 @@ def refusal_code(error):
 
 
 def apply_to_each(modeladmin, request, queryset, decide, done_message, remedies=None):
-    """Run `decide(record)` for each selected record, each in its own transaction, so one refusal
-    changes nothing of that record and does not undo the others. Success is counted in one
-    message, and the refusals in one message per reason with the records it held back;
-    `remedies` maps a refusal's code to `(action, label(count))`, a button asking the next step
-    for those records on its confirmation page (putting them on the waiting list when the hearing
-    is full)."""
+    """Run `decide(record)` for each selected record, each in its own savepoint (within the
+    request's transaction), so one refusal changes nothing of that record and does not undo the
+    others. Success is counted in one message, and the refusals in one message per reason with
+    the records it held back; `remedies` maps a refusal's code to `(action, label(count))`, a
+    button asking the next step for those records on its confirmation page (putting them on the
+    waiting list when the hearing is full)."""
     done = 0
     refused = {}
     for record in queryset:

@@ -207,7 +207,7 @@ class HearingAdmin(ProgrammePageMixin, PublicationAdmin):
         apply_to_each(
             self,
             request,
-            queryset.order_by("date", "pk"),
+            queryset.order_by("pk"),  # as `services.lock_hearings` locks hearings
             lambda hearing: self.move(hearing, HearingPublication.PUBLISHED, request.user),
             counted("%(count)d hearing published.", "%(count)d hearings published."),
         )
@@ -217,7 +217,7 @@ class HearingAdmin(ProgrammePageMixin, PublicationAdmin):
         apply_to_each(
             self,
             request,
-            queryset.order_by("date", "pk"),
+            queryset.order_by("pk"),  # as `services.lock_hearings` locks hearings
             lambda hearing: self.move(hearing, HearingPublication.DRAFT, request.user),
             counted("%(count)d hearing withdrawn.", "%(count)d hearings withdrawn."),
         )

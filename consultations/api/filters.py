@@ -4,7 +4,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
-from stakeholders.filters import validate_search
+from stakeholders.filters import search_words, validate_search
 
 SEARCH_PARAM = "q"
 
@@ -41,5 +41,7 @@ class StrictOrderingFilter(OrderingFilter):
                             ]
                         }
                     )
+        elif search_words(request.query_params.get(SEARCH_PARAM, "")):
+            return None  # a search's own order: best match first (consultations/search.py)
         ordering = super().get_ordering(request, queryset, view)
         return [*ordering, "pk"] if ordering else ordering

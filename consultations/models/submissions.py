@@ -404,8 +404,10 @@ class Contribution(models.Model):
     )
     # Published, to a published hearing: what `ContributionQuerySet.published` asks, stored so
     # that the public lists and their counts read one partial index and never join the hearings.
-    # Kept by `keep_public_flag` on every save and by `set_hearing_publication` for a hearing's
-    # contributions; a `QuerySet.update` of the status must set it too.
+    # Kept by `keep_public_flag` before a save that may change it (status or hearing) and, for
+    # a hearing's contributions, by `follow_hearing_publication` after the hearing's publication
+    # is saved (the service, a fixture, a whole-row save); a `QuerySet.update` of the status or
+    # of a hearing's `published` must set it too.
     public = models.BooleanField(
         _("public"),
         default=False,
@@ -580,7 +582,7 @@ class Contribution(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             update_fields = kwargs["update_fields"] = {*update_fields, "excerpt", "fingerprint"}
-        if update_fields is not None and "status" in update_fields:
+        if update_fields is not None and {"status", "hearing"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "public"}
         if self.reference:
             return super().save(*args, **kwargs)
@@ -625,12 +627,40 @@ class Contribution(models.Model):
         return f"{prefix}{number:04d}"
 
 
-def keep_public_flag(sender, instance, **kwargs):
-    """Before every save of a contribution, fixtures and restores included: it is public when it
-    is published and its hearing is (read from the database, which `moderate_contribution` has
-    locked, not from a hearing object that may be stale)."""
+def keep_public_flag(sender, instance, update_fields=None, **kwargs):
+    """Before a save that may change it (fixtures and restores included): a contribution is
+    public when it is published and its hearing is, as stored. Inside a transaction the hearing
+    is read locked, as the hearing's publication locks it before its contributions: a whole-row
+    save racing a withdrawal waits for it, then reads the hearing withdrawn."""
+    if update_fields is not None and not {"status", "hearing", "public"} & set(update_fields):
+        return
+    if instance.status not in ContributionStatus.public():
+        instance.public = False
+        return
     hearings = sender._meta.get_field("hearing").related_model._base_manager
-    instance.public = (
-        instance.status in ContributionStatus.public()
-        and hearings.filter(pk=instance.hearing_id, published=True).exists()
-    )
+    hearing = hearings.filter(pk=instance.hearing_id)
+    if transaction.get_connection().in_atomic_block:
+        hearing = hearing.select_for_update()
+    instance.public = hearing.filter(published=True).exists()
+
+
+def follow_hearing_publication(
+    sender, instance, created=False, raw=False, update_fields=None, **kwargs
+):
+    """After a hearing's publication is saved (the publication service, a fixture, a whole-row
+    save): its published contributions are public exactly while it is. Inside a transaction
+    the rows to change are locked in id order first, so that two transactions locking several
+    of them (an erasure) never wait on each other in a circle."""
+    if (created and not raw) or (update_fields is not None and "published" not in update_fields):
+        return
+    changing = Contribution._base_manager.filter(
+        hearing_id=instance.pk, status__in=ContributionStatus.public()
+    ).exclude(public=instance.published)
+    if transaction.get_connection().in_atomic_block and not lock_in_order(changing):
+        return
+    changing.update(public=instance.published)
+
+
+def lock_in_order(rows):
+    """Lock these rows in id order; their ids."""
+    return list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))

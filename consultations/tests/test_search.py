@@ -52,6 +52,12 @@ def test_search_ranks_a_match_in_the_title_before_one_in_the_text(client):
     published(title="Unrelated", body="Nothing about it.")
     # The title match is the older one: its rank, not its date, puts it first.
     assert titles(search(client, "pathways")) == ["Regular pathways", "In the text"]
+    # The API too, unless it is asked for another order.
+    api = "/api/v1/contributions/"
+    found = client.get(api, {"q": "pathways"}).json()["results"]
+    assert [row["title"] for row in found] == ["Regular pathways", "In the text"]
+    newest = client.get(api, {"q": "pathways", "ordering": "-published_at"}).json()["results"]
+    assert [row["title"] for row in newest] == ["In the text", "Regular pathways"]
 
 
 @postgresql_only

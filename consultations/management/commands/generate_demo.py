@@ -1,7 +1,8 @@
 """Fill the database with marked demonstration data, for trying the site out and for `make bench`.
 
 Everything is written with `bulk_create` in batches. `bulk_create` skips `Model.save()`, so the
-command fills what `Contribution.save` would (reference, excerpt, fingerprint) and sets every
+command fills what `Contribution.save` and its signals would (reference, excerpt, fingerprint,
+`public`) and sets every
 timestamp itself, and sends no signals (no history rows, no page cache invalidation per row: the
 cache is cleared once at the end).
 """
