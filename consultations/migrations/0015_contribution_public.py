@@ -74,6 +74,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='contribution',
+            index=models.Index(condition=models.Q(('public', True)), fields=['updated_at'], name='contribution_pub_updated'),
+        ),
+        migrations.AddIndex(
+            model_name='contribution',
             index=models.Index(condition=models.Q(('public', True)), fields=['hearing', 'leads_campaign'], name='contribution_count_hearing'),
         ),
         migrations.AddIndex(

@@ -552,6 +552,11 @@ class Contribution(models.Model):
             models.Index(
                 fields=["leads_campaign"], condition=Q(public=True), name="contribution_count"
             ),
+            # The sitemap index's lastmod: the latest change of a public contribution, read from
+            # the index's end instead of from every row (100 ms).
+            models.Index(
+                fields=["updated_at"], condition=Q(public=True), name="contribution_pub_updated"
+            ),
             models.Index(
                 fields=["hearing", "leads_campaign"],
                 condition=Q(public=True),
