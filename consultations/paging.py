@@ -17,13 +17,10 @@ class DeepPaginator(Paginator):
     deep_offset = DEEP_OFFSET
 
     def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if bottom < self.deep_offset or not isinstance(self.object_list, QuerySet):
-            return self._get_page(self.object_list[bottom:top], number, self)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        page = super().page(number)
+        rows = page.object_list
+        if isinstance(rows, QuerySet) and rows.query.low_mark >= self.deep_offset:
+            ids = list(rows.values_list("pk", flat=True))
+            found = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+            page.object_list = [found[pk] for pk in ids if pk in found]
+        return page

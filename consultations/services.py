@@ -45,7 +45,7 @@ from consultations.models import (
     SpeakerRequest,
     StatusChange,
 )
-from consultations.models.submissions import body_fingerprint
+from consultations.models.submissions import body_fingerprint, lock_in_order
 from consultations.notifications import queue_email, site_url
 
 
@@ -250,8 +250,7 @@ def lock_hearings(ids):
     """Lock these hearings' rows, in id order: every transaction that locks hearings and then
     their contributions takes the hearings first and in this order, so that two of them never
     wait on each other in a circle (a bulk moderation across hearings, a publication)."""
-    hearings = Hearing.objects.filter(pk__in=ids).order_by("pk").select_for_update()
-    list(hearings.values_list("pk", flat=True))
+    lock_in_order(Hearing.objects.filter(pk__in=ids))
 
 
 @transaction.atomic
