@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import signing
 from django.urls import reverse
 
 from consultations.enums import ContributionStatus, RegistrationStatus
@@ -20,7 +21,6 @@ from consultations.submission_views import (
     REGISTRATION_SALT,
     contribution_status_path,
     registration_status_path,
-    status_token,
 )
 from consultations.tests.factories import ContributionFactory, RegistrationFactory
 from consultations.tests.forms_support import open_hearing
@@ -57,10 +57,21 @@ def queued(django_capture_on_commit_callbacks):
             link=lambda c: site_url(contribution_status_path(c)),
         )
     assert OutgoingEmail.objects.count() == 3
-    return [
-        status_token(registration, REGISTRATION_SALT),
-        status_token(contribution, CONTRIBUTION_SALT),
+    # The tokens as the emails carry them: signing again here could fall in the next second,
+    # whose timestamp gives another token.
+    tokens = [
+        stored_token(registration.email, "registrations"),
+        stored_token(contribution.author_email, "contributions"),
     ]
+    # Usable: each opens its own record.
+    assert signing.TimestampSigner(salt=REGISTRATION_SALT).unsign(tokens[0]) == str(registration.pk)
+    assert signing.TimestampSigner(salt=CONTRIBUTION_SALT).unsign(tokens[1]) == str(contribution.pk)
+    return tokens
+
+
+def stored_token(address, kind):
+    text = OutgoingEmail.objects.filter(to=address).order_by("pk").first().text
+    return re.search(rf"/{kind}/status/([^/\s]+)/", text).group(1)
 
 
 # Who sees the queue -------------------------------------------------------------------------
