@@ -7,11 +7,11 @@ import subprocess
 
 import pytest
 import segno
-from django.core import mail
+from django.core import mail, signing
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from consultations.badges import badge_context, badge_path, badge_token
+from consultations.badges import BADGE_LINK_SALT, badge_context, badge_path, badge_token
 from consultations.enums import RegistrationStatus
 from consultations.services import decide_registration
 from consultations.submission_views import registration_status_path
@@ -123,7 +123,10 @@ def test_status_page_links_to_the_badge_once_approved(client, hearing):
     ada.status, ada.decided_at = RegistrationStatus.APPROVED, timezone.now()
     ada.save()
     page = client.get(registration_status_path(ada)).content.decode()
-    assert f'href="{badge_path(ada)}"' in page
+    # The link as the page signed it: signing again here could fall in the next second.
+    link = re.search(r'href="(/registrations/badge/([^/"]+)/)"', page)
+    assert signing.TimestampSigner(salt=BADGE_LINK_SALT).unsign(link[2]) == str(ada.pk)
+    assert client.get(link[1]).status_code == 200
 
 
 def test_cancelled_registration_has_no_badge_and_is_refused_at_the_door(client, hearing, door):
