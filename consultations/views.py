@@ -5,6 +5,7 @@ Anonymous pages touch neither the session nor the CSRF token, so they set no coo
 `Vary: Cookie`; each carries an ETag of its content (a staff edit changes the content, so it shows
 at once) and answers a matching `If-None-Match` with 304."""
 
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -86,13 +87,37 @@ def home(request):
     )
 
 
+# What a window says in each state, its moment at the venue and the venue's time zone filled in,
+# and the label of the button to its form while it is open.
+WINDOW_SENTENCES = {
+    ("registration", "open"): gettext_noop("Registration is open until %(moment)s (%(zone)s)."),
+    ("registration", "upcoming"): gettext_noop("Registration opens on %(moment)s (%(zone)s)."),
+    ("registration", "closed"): gettext_noop("Registration closed on %(moment)s (%(zone)s)."),
+    ("contribution", "open"): gettext_noop(
+        "Contributions are accepted until %(moment)s (%(zone)s)."
+    ),
+    ("contribution", "upcoming"): gettext_noop(
+        "Written contributions open on %(moment)s (%(zone)s)."
+    ),
+    ("contribution", "closed"): gettext_noop(
+        "Written contributions closed on %(moment)s (%(zone)s)."
+    ),
+}
+WINDOW_ACTIONS = {
+    "registration": gettext_noop("Register to attend"),
+    "contribution": gettext_noop("Send a written contribution"),
+}
+
+
 @dataclass
 class WindowCall:
-    """A registration or contribution window as a visitor sees it at this moment."""
+    """A registration or contribution window as a visitor sees it at this moment, its sentence
+    written here rather than by a template macro per card (windows.html prints it)."""
 
     kind: str
     window: Window
     url: str
+    time_zone: str
 
     @cached_property
     def state(self):
@@ -106,6 +131,23 @@ class WindowCall:
     def closes(self):
         return self.window.closes
 
+    @cached_property
+    def sentence(self):
+        """The window's state in words, or "" when the hearing has no such window."""
+        if self.state == "none":
+            return ""
+        moment = self.opens if self.state == "upcoming" else self.closes
+        at_venue = timezone.localtime(moment, zoneinfo.ZoneInfo(self.time_zone))
+        return _(WINDOW_SENTENCES[self.kind, self.state]) % {
+            "moment": formatted_date(at_venue, "DATETIME_FORMAT"),
+            "zone": self.time_zone,
+        }
+
+    @property
+    def action(self):
+        """The label of the link to the form, while the window is open."""
+        return _(WINDOW_ACTIONS[self.kind]) if self.state == "open" and self.url else ""
+
 
 def windows_of(hearing, register_link=None, contribute_link=None):
     """The hearing's two windows with their forms' links; a list of cards passes the links'
@@ -113,8 +155,18 @@ def windows_of(hearing, register_link=None, contribute_link=None):
     register_link = register_link or link_maker("consultations:register")
     contribute_link = contribute_link or link_maker("consultations:contribute")
     return [
-        WindowCall("registration", hearing.registration_window, register_link(hearing.slug)),
-        WindowCall("contribution", hearing.contribution_window, contribute_link(hearing.slug)),
+        WindowCall(
+            "registration",
+            hearing.registration_window,
+            register_link(hearing.slug),
+            hearing.time_zone,
+        ),
+        WindowCall(
+            "contribution",
+            hearing.contribution_window,
+            contribute_link(hearing.slug),
+            hearing.time_zone,
+        ),
     ]
 
 

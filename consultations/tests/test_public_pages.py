@@ -160,6 +160,22 @@ def test_hearing_page_says_when_the_window_opens_in_the_venue_time_zone(client):
     assert "Written contributions open on 1 March 2030, 09:00 (Europe/Zurich)." in page
 
 
+def test_a_window_speaks_the_visitors_language_at_the_venues_time(client):
+    hearing = HearingFactory(
+        time_zone="America/New_York",
+        registration_opens=NOW - DAY,
+        registration_closes=datetime.datetime(2099, 1, 8, 9, 0, tzinfo=datetime.UTC),
+    )
+    for path in (hearing.get_absolute_url(), "/"):
+        page = text_of(client.get(path, HTTP_ACCEPT_LANGUAGE="fr"))
+        assert "S’inscrire pour participer" in page
+        # 09:00 UTC is 04:00 in New York in January.
+        assert (
+            "Les inscriptions sont ouvertes jusqu’au 8 janvier 2099 04:00 (America/New_York)."
+            in page
+        )
+
+
 def test_hearing_page_links_people_organizations_and_outcomes(client, seed):
     page = client.get(SEED).content.decode()
     assert '<a class="person" href="/people/ilias-chatzis/">Mr. Ilias Chatzis</a>' in page
