@@ -168,10 +168,11 @@ def test_a_window_speaks_the_visitors_language_at_the_venues_time(client):
     )
     for path in (hearing.get_absolute_url(), "/"):
         page = text_of(client.get(path, HTTP_ACCEPT_LANGUAGE="fr"))
-        assert "S’inscrire pour participer" in page
+        # French typography's apostrophe is U+2019.
+        assert "S\u2019inscrire pour participer" in page
         # 09:00 UTC is 04:00 in New York in January.
         assert (
-            "Les inscriptions sont ouvertes jusqu’au 8 janvier 2099 04:00 (America/New_York)."
+            "Les inscriptions sont ouvertes jusqu\u2019au 8 janvier 2099 04:00 (America/New_York)."
             in page
         )
 
