@@ -22,7 +22,12 @@ from consultations.models import (
 )
 from consultations.rules import credit_of, current_phase
 from consultations.services import keep_stored_publication, publish_hearing, set_hearing_publication
-from stakeholders.api.serializers import StrictFieldsMixin, StrictModelSerializer, model_errors
+from stakeholders.api.serializers import (
+    OwnLinkField,
+    StrictFieldsMixin,
+    StrictModelSerializer,
+    model_errors,
+)
 from stakeholders.enums import Region
 from stakeholders.models import Organization, Person
 
@@ -32,7 +37,7 @@ def slug_of(model, **kwargs):
 
 
 class ProcessSerializer(StrictModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:process-detail", lookup_field="code")
+    url = OwnLinkField(view_name="api:process-detail", lookup_field="code")
 
     class Meta:
         model = Process
@@ -62,7 +67,7 @@ class ProcessDocumentSerializer(serializers.ModelSerializer):
 class ProcessHearingSerializer(serializers.ModelSerializer):
     """A hearing on a process's timeline."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:hearing-detail", lookup_field="slug")
+    url = OwnLinkField(view_name="api:hearing-detail", lookup_field="slug")
     outcome_published = serializers.SerializerMethodField()
 
     class Meta:
@@ -174,7 +179,7 @@ class SegmentSerializer(StrictModelSerializer):
     """A segment of a hearing's programme. Staff write it with its participants; a write that
     names `participants` replaces them all, in the order given."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:segment-detail")
+    url = OwnLinkField(view_name="api:segment-detail")
     hearing = slug_of(Hearing)
     participants = ParticipantSerializer(source="participations", many=True, required=False)
     sub_discussions = SubDiscussionSerializer(many=True, read_only=True)
@@ -260,7 +265,7 @@ class HearingSerializer(StrictModelSerializer):
     back office's buttons (`services.set_hearing_publication`): the move is recorded as a status
     change made by the writer, and `published_at` dated."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:hearing-detail", lookup_field="slug")
+    url = OwnLinkField(view_name="api:hearing-detail", lookup_field="slug")
     process = slug_of(Process)
     supporting_organization = slug_of(Organization, allow_null=True, required=False)
     status = serializers.CharField(
@@ -353,9 +358,7 @@ class ContributionSerializer(CountryFieldMixin, serializers.HyperlinkedModelSeri
     `named` consent, the organization under `named` or `organization`, neither when anonymous;
     never an email address."""
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:contribution-detail", lookup_field="reference"
-    )
+    url = OwnLinkField(view_name="api:contribution-detail", lookup_field="reference")
     hearing = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     segment = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     country = serializers.CharField(
@@ -453,7 +456,7 @@ class StaffContributionSerializer(ContributionSerializer):
 
 
 class RegistrationSerializer(CountryFieldMixin, serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:registration-detail")
+    url = OwnLinkField(view_name="api:registration-detail")
     hearing = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     reference = serializers.CharField(read_only=True)

@@ -109,6 +109,23 @@ def test_staff_filter_contributions_by_status(client, viewer):
     assert client.get("/api/v1/contributions/").json()["count"] == 2
 
 
+def test_each_row_of_a_list_links_its_own_page(client):
+    """The link is reversed once per response (stakeholders.api.serializers.OwnLinkField) and
+    each row's reference put in: every row's link is its own and opens it."""
+    rows = [published() for _n in range(3)]
+    body = client.get("/api/v1/contributions/").json()
+    links = {row["reference"]: row["url"] for row in body["results"]}
+    assert links == {
+        row.reference: f"http://testserver/api/v1/contributions/{row.reference}/" for row in rows
+    }
+    for reference, link in links.items():
+        assert client.get(link).json()["reference"] == reference
+    hearings = client.get("/api/v1/hearings/").json()["results"]
+    assert {row["url"] for row in hearings} == {
+        f"http://testserver/api/v1/hearings/{row.hearing.slug}/" for row in rows
+    }
+
+
 @pytest.mark.parametrize("rows", [5, 500])
 def test_contribution_list_runs_a_fixed_number_of_queries(client, rows):
     hearing = HearingFactory()
