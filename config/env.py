@@ -83,25 +83,6 @@ def database_from_url(url, base_dir: Path, name="DATABASE_URL"):
     return config
 
 
-def prepared_statement_options(raw):
-    """PostgreSQL OPTIONS from DJANGO_DB_PREPARE_THRESHOLD: psycopg prepares a query on the server
-    once a connection has sent it that many times, so PostgreSQL parses and plans it once per
-    worker rather than on every request. Preparing needs server-side binding; `off` keeps Django's
-    client-side binding, for a pooler in transaction mode that cannot keep prepared statements."""
-    raw = (raw or "").strip().lower() or "5"
-    if raw == "off":
-        return {}
-    try:
-        threshold = int(raw)
-    except ValueError:
-        threshold = -1
-    if threshold < 0:
-        raise ImproperlyConfigured(
-            f"DJANGO_DB_PREPARE_THRESHOLD must be a whole number of uses or off, not {raw!r}."
-        )
-    return {"server_side_binding": True, "prepare_threshold": threshold}
-
-
 def email_from_url(url):
     """EMAIL_* settings from `smtp://user:pass@host:587`, `smtp+ssl://…`, `console:` and the
     like. Port 587 means STARTTLS and 465 implicit TLS, as mail servers agree."""

@@ -21,7 +21,6 @@ from config.env import (
     envint,
     envlist,
     load_env_file,
-    prepared_statement_options,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -149,11 +148,6 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"], base_dir=BASE_DIR, name="DATABASE_REPLICA_URL"
     ) | {"TEST": {"MIRROR": "default"}}
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
-# A worker's repeated queries are prepared on the server, planned once per connection.
-PREPARED_STATEMENTS = prepared_statement_options(os.environ.get("DJANGO_DB_PREPARE_THRESHOLD"))
-for database in DATABASES.values():
-    if database["ENGINE"] == "django.db.backends.postgresql":
-        database["OPTIONS"] |= PREPARED_STATEMENTS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

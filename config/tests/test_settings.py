@@ -8,14 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import (
-    cache_from_url,
-    database_from_url,
-    email_from_url,
-    envbool,
-    load_env_file,
-    prepared_statement_options,
-)
+from config.env import cache_from_url, database_from_url, email_from_url, envbool, load_env_file
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -96,11 +89,6 @@ def test_settings_raise_improperly_configured_in_one_line_without_a_secret_key()
             "DJANGO_SECURE_HSTS_SECONDS",
             "a year",
             "DJANGO_SECURE_HSTS_SECONDS must be a whole number, not 'a year'.",
-        ),
-        (
-            "DJANGO_DB_PREPARE_THRESHOLD",
-            "-1",
-            "DJANGO_DB_PREPARE_THRESHOLD must be a whole number of uses or off, not '-1'.",
         ),
     ],
 )
@@ -188,67 +176,6 @@ def test_postgres_url_is_read_whole():
         "6543",
         {"sslmode": "require"},
     )
-
-
-@pytest.mark.parametrize(
-    ("raw", "options"),
-    [
-        (None, {"server_side_binding": True, "prepare_threshold": 5}),
-        ("", {"server_side_binding": True, "prepare_threshold": 5}),
-        ("0", {"server_side_binding": True, "prepare_threshold": 0}),
-        (" 12 ", {"server_side_binding": True, "prepare_threshold": 12}),
-        ("OFF", {}),
-    ],
-)
-def test_prepared_statements_are_on_unless_turned_off(raw, options):
-    assert prepared_statement_options(raw) == options
-
-
-@pytest.mark.parametrize("raw", ["-1", "five", "1.5"])
-def test_a_prepare_threshold_that_cannot_be_read_is_refused(raw):
-    with pytest.raises(ImproperlyConfigured, match="DJANGO_DB_PREPARE_THRESHOLD"):
-        prepared_statement_options(raw)
-
-
-def test_postgresql_databases_take_the_prepare_threshold_and_sqlite_is_left_alone():
-    show = "from django.conf import settings; print({k: d['OPTIONS'] for k, d in settings.DATABASES.items()})"
-    postgres = "postgres://hearings@db.example.org/hearings"
-    on = start_django(
-        show,
-        DJANGO_SECRET_KEY="a-real-secret",
-        DATABASE_URL=postgres,
-        DATABASE_REPLICA_URL=postgres + "_replica",
-        DJANGO_DB_PREPARE_THRESHOLD="3",
-    )
-    prepared = "{'server_side_binding': True, 'prepare_threshold': 3}"
-    assert on.stdout.strip() == f"{{'default': {prepared}, 'replica': {prepared}}}"
-    off = start_django(
-        show,
-        DJANGO_SECRET_KEY="a-real-secret",
-        DATABASE_URL=postgres,
-        DJANGO_DB_PREPARE_THRESHOLD="off",
-    )
-    assert off.stdout.strip() == "{'default': {}}"
-    sqlite = start_django(show, DJANGO_SECRET_KEY="a-real-secret")
-    assert sqlite.stdout.strip() == "{'default': {}}"
-
-
-@pytest.mark.django_db
-def test_a_query_a_worker_repeats_is_prepared_on_the_server():
-    from django.contrib.auth.models import Group
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
-    if "prepare_threshold" not in connection.settings_dict["OPTIONS"]:
-        pytest.skip("DJANGO_DB_PREPARE_THRESHOLD=off")
-    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
-    for _ in range(threshold + 1):
-        list(Group.objects.filter(name="door staff"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [statement for (statement,) in cursor.fetchall()]
-    assert any('FROM "auth_group"' in statement for statement in prepared), prepared
 
 
 @pytest.mark.parametrize("url", ["mysql://root@localhost/x", "postgres://localhost/", "sqlite://"])
