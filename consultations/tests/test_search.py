@@ -2,15 +2,25 @@
 counted only up to a cap, from the stored document (PostgreSQL) rather than from every match's
 text."""
 
+import functools
+import operator
 import re
 
 import pytest
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consultations.enums import ContributionStatus, UNLanguage
-from consultations.search import CappedPaginator
+from consultations.models import Contribution
+from consultations.search import (
+    QUERY_CONFIGURATIONS,
+    CappedPaginator,
+    StoredDocument,
+    ranked_ids,
+    text_query,
+)
 from consultations.tests.factories import ContributionFactory, HearingFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +53,42 @@ def test_search_finds_a_word_in_any_of_its_forms_in_the_text_language(client):
     # French stems "recrutements" as "recrutement"; English stems "fee" as "fees".
     assert titles(search(client, "recrutements")) == ["Frais"]
     assert titles(search(client, "fee")) == ["Fees"]
+
+
+@postgresql_only
+def test_distinct_readings_find_and_rank_what_all_six_readings_do(client):
+    texts = [
+        ("Recruitment fees", "Recruitment fees are charged to workers.", UNLanguage.ENGLISH),
+        ("Fees", "A fee for each recruitment.", UNLanguage.ENGLISH),
+        ("Frais", "Les frais de recrutement (recruitment fees) pèsent.", UNLanguage.FRENCH),
+        ("Tasas", "Las tasas de contratación, recruitment fees.", UNLanguage.SPANISH),
+        ("Unrelated", "Nothing about it.", UNLanguage.ENGLISH),
+    ]
+    for title, body, language in texts:
+        published(title=title, body=body, language=language)
+    words = "recruitment fees"
+    six = functools.reduce(
+        operator.or_,
+        [SearchQuery(words, config=name, search_type="websearch") for name in QUERY_CONFIGURATIONS],
+    )
+    expected = (
+        Contribution.objects.published()
+        .annotate(rank=SearchRank(StoredDocument(), six))
+        .filter(rank__gt=0)
+        .order_by("-rank", "-published_at", "-id")
+        .values_list("pk", "rank")
+    )
+    found = ranked_ids(Contribution.objects.published(), words)
+    assert len(found) == 4
+    assert found == [pk for pk, _rank in expected]
+    # English, French and Spanish stem the words; Arabic, Russian and 'simple' read them as
+    # they are: three distinct readings of six.
+    assert str(text_query(words, "default").source_expressions[0].value).count(" | ") == 2
+    # Punctuation alone reads as nothing in every configuration: no search runs.
+    with CaptureQueriesContext(connection) as queries:
+        assert ranked_ids(Contribution.objects.published(), "--- @#%") == []
+    assert len(queries) == 1
+    assert search(client, "--- @#%").count('class="card contribution-card"') == 0
 
 
 @postgresql_only
@@ -107,7 +153,8 @@ def test_search_runs_a_fixed_number_of_queries(client, django_assert_num_queries
     for n in range(rows):
         published(hearing=hearing, title=f"Pathways {n}", body="Regular pathways.")
     # 1 the capped count, 2 the page of matches with hearings and organizations, 3 hearings
-    # for the filter
-    with django_assert_num_queries(3):
+    # for the filter; on PostgreSQL, first, the words' distinct readings
+    readings = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(3 + readings):
         page = search(client, "pathways")
     assert len(titles(page)) == min(rows, 25)
