@@ -5,10 +5,17 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.utils import timezone
+from rest_framework import serializers
 
 from consultations.enums import ContributionStatus, PublicationConsent, RegistrationStatus
 from consultations.models import Contribution, Registration, StatusChange
-from consultations.tests.factories import ContributionFactory, HearingFactory, RegistrationFactory
+from consultations.tests.factories import (
+    ContributionFactory,
+    HearingFactory,
+    ProcessFactory,
+    RegistrationFactory,
+)
+from stakeholders.api.serializers import OwnLinkField
 from stakeholders.enums import StakeholderCategory
 from stakeholders.tests.api_support import data_queries, fresh_throttle  # noqa: F401
 from stakeholders.tests.factories import OrganizationFactory
@@ -124,6 +131,22 @@ def test_each_row_of_a_list_links_its_own_page(client):
     assert {row["url"] for row in hearings} == {
         f"http://testserver/api/v1/hearings/{row.hearing.slug}/" for row in rows
     }
+
+
+@pytest.mark.parametrize("host", ["testserver", "0slot0.example.org"])
+def test_own_links_are_the_links_drf_gives(rf, settings, host):
+    """Whatever the host (it may hold the slot's letters) and the value (one Django quotes, or
+    the route refuses, takes DRF's own way)."""
+    settings.ALLOWED_HOSTS = ["*"]
+    request = rf.get("/api/v1/processes/", HTTP_HOST=host)
+    ours = OwnLinkField(view_name="api:process-detail", lookup_field="code")
+    drfs = serializers.HyperlinkedIdentityField(view_name="api:process-detail", lookup_field="code")
+    for code in ["GCM", "P-2", "A&B", "A:B", "Ñ1"]:
+        process = ProcessFactory(code=code)
+        assert ours.get_url(process, ours.view_name, request, None) == drfs.get_url(
+            process, drfs.view_name, request, None
+        )
+    assert ours.get_url(process, ours.view_name, request, None).startswith(f"http://{host}/")
 
 
 @pytest.mark.parametrize("rows", [5, 500])

@@ -1,5 +1,5 @@
 import copy
-from urllib.parse import quote
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -32,22 +32,30 @@ class StrictFieldsMixin:
 
 class OwnLinkField(serializers.HyperlinkedIdentityField):
     """A row's link to its own API page, as DRF's HyperlinkedIdentityField gives it, but
-    reversed once per response with a slot for the row's lookup value: DRF reverses it and
-    builds the absolute address anew for each row (about 75 µs, 1.5 ms of a page of 20)."""
+    reversed once per response and each row's value put in its place: DRF reverses the link
+    and builds its absolute address anew for each row (about 35 µs a row). A value that is not
+    plainly safe in a path (it would be quoted, or the route might refuse it) takes DRF's own
+    way, errors included."""
 
     SLOT = "0slot0"
+    PLAIN = re.compile(r"[A-Za-z0-9_~-]+")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patterns = {}
 
     def get_url(self, obj, view_name, request, format):
-        if getattr(obj, "pk", None) in (None, ""):
-            return None
-        patterns = self.__dict__.setdefault("patterns", {})
+        value = str(getattr(obj, self.lookup_field, ""))
+        if getattr(obj, "pk", None) in (None, "") or not self.PLAIN.fullmatch(value):
+            return super().get_url(obj, view_name, request, format)
         key = (view_name, format)
-        if key not in patterns:
+        if key not in self.patterns:
             kwargs = {self.lookup_url_kwarg: self.SLOT}
-            patterns[key] = self.reverse(view_name, kwargs=kwargs, request=request, format=format)
-        return patterns[key].replace(
-            self.SLOT, quote(str(getattr(obj, self.lookup_field)), safe="")
-        )
+            url = self.reverse(view_name, kwargs=kwargs, request=request, format=format)
+            # The slot in the path, the last one: the host may hold the same letters.
+            self.patterns[key] = url.rpartition(self.SLOT)
+        head, _slot, tail = self.patterns[key]
+        return head + value + tail
 
 
 def model_errors(error):
