@@ -43,7 +43,13 @@ class Template(DjangoJinjaTemplate):
         return self.template.name
 
     def render(self, context=None, request=None):
-        context = {} if context is None else context
+        # The page's `_()` translates into the language active now, looked up once per page (a
+        # copy: the caller's context may be rendered again in another language).
+        language = translation.get_language()
+        context = {
+            "gettext": functools.partial(public_site.remembered_translation, language),
+            **(context or {}),
+        }
         signals = sys.modules.get("django.test.signals")
         if signals is not None:
             signals.template_rendered.send(sender=self, template=self, context=context)
@@ -94,7 +100,7 @@ def environment(**options):
     options["undefined"] = ChainableUndefined
     options.pop("autoescape", None)  # Django's backend turns it on; so does this, explicitly.
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=False)
+    env.install_gettext_callables(public_site.gettext, translation.ngettext, newstyle=False)
     env.globals.update(
         url=url,
         static=static,

@@ -9,8 +9,10 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import defaultfilters
 from django.urls import reverse
+from django.utils.autoreload import file_changed
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
+from django.utils.translation import gettext as django_gettext
 
 from consultations.enums import SegmentKind, UNLanguage
 from consultations.rules import credit_of
@@ -31,10 +33,34 @@ def remembered_date(value, zone, format_name, language):
     return defaultfilters.date(value, format_name)
 
 
+def gettext(message):
+    """Django's `gettext`, remembered per language: the public templates translate dozens of
+    messages a page, and Django finds each through the request's language and the project's
+    catalogs one after another (3 µs in English; 0.1 remembered, the page's language looked up
+    once by `config.jinja2.Template.render`)."""
+    return remembered_translation(get_language(), message)
+
+
+@functools.lru_cache(maxsize=4096)
+def remembered_translation(language, message):
+    # The caller passes the active language: the message is translated into it.
+    return django_gettext(message)
+
+
 @receiver(setting_changed)
-def forget_dates(**kwargs):
-    """A test changing the formats or languages gets dates formatted anew."""
+def forget_dates_and_translations(**kwargs):
+    """A test changing the formats, languages or catalogs gets them formatted and translated
+    anew."""
     remembered_date.cache_clear()
+    remembered_translation.cache_clear()
+
+
+@receiver(file_changed)
+def forget_translations(sender, file_path, **kwargs):
+    """The development server reloads an edited catalog without restarting (Django's
+    `translation_file_changed`): its messages are looked up anew."""
+    if file_path.suffix == ".mo":
+        remembered_translation.cache_clear()
 
 
 def absolute_url(path):

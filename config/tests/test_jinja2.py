@@ -1,13 +1,17 @@
-"""The public templates' `date` filter remembers what it formatted (`formatted_date`): the same
-moment in two zones, or in two languages, still prints as each should."""
+"""The public templates remember what they formatted, reversed and translated (`formatted_date`,
+`remembered_reverse`, `remembered_translation`): the same moment in two zones, a link under two
+script prefixes, a message in three languages, each still prints as it should."""
 
 import datetime
 import zoneinfo
 
+from django.template import engines
+from django.test import override_settings
 from django.urls import set_script_prefix
 from django.utils import translation
 
 from config.jinja2 import date, url
+from consultations import public_site
 
 ZURICH, NEW_YORK = zoneinfo.ZoneInfo("Europe/Zurich"), zoneinfo.ZoneInfo("America/New_York")
 MOMENT = datetime.datetime(2017, 10, 11, 8, 30, tzinfo=datetime.UTC)
@@ -41,3 +45,27 @@ def test_a_remembered_link_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert url("consultations:hearing", "a-b") == "/hearings/a-b/"
+
+
+def test_a_remembered_message_is_translated_into_the_language_of_each_page():
+    template = engines["jinja2"].get_template("consultations/home.html")
+    context = {"upcoming": [], "past": []}
+    for _twice in range(2):
+        for language, words in [
+            ("en", ">Upcoming hearings<"),
+            ("fr", ">Auditions à venir<"),
+            ("es", ">Próximas audiencias<"),
+        ]:
+            with translation.override(language):
+                assert words in template.render(context)
+    assert context == {"upcoming": [], "past": []}
+
+
+def test_a_setting_change_forgets_the_remembered_messages():
+    with translation.override("fr"):
+        assert public_site.gettext("Anonymous") == "Anonyme"
+    with override_settings(LOCALE_PATHS=[]), translation.override("fr"):
+        # Without the project's catalogs the message stays as written.
+        assert public_site.gettext("Anonymous") == "Anonymous"
+    with translation.override("fr"):
+        assert public_site.gettext("Anonymous") == "Anonyme"
