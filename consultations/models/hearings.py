@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -20,6 +21,8 @@ from consultations.querysets import HearingQuerySet, SlugQuerySet, outcome_publi
 from consultations.rules import Window, hearing_status, venue_day
 from stakeholders.enums import StakeholderCategory
 
+PROCESS_CODE = r"^[A-Za-z0-9]+\Z"
+
 
 class Process(models.Model):
     """An intergovernmental process under which hearings are held, such as the preparation of the
@@ -31,6 +34,16 @@ class Process(models.Model):
         _("code"),
         max_length=12,
         unique=True,
+        validators=[
+            RegexValidator(
+                PROCESS_CODE,
+                _(
+                    "A code holds letters and digits only, e.g. GCM: it starts every contribution "
+                    "reference and the process's address."
+                ),
+                code="process_code",
+            )
+        ],
         help_text=_("Short code that starts contribution references, e.g. GCM in GCM-2017-0042."),
     )
     mandate_reference = models.CharField(
@@ -52,6 +65,13 @@ class Process(models.Model):
                 condition=~Q(title="") & ~Q(slug="") & ~Q(code=""),
                 name="process_title_slug_code_not_empty",
                 violation_error_message=_("A process needs a title, a slug and a code."),
+            ),
+            # Letters and digits: a "/" or "." would make links to the process and its
+            # contributions impossible to build, and every page listing them fail.
+            models.CheckConstraint(
+                condition=Q(code__regex=PROCESS_CODE),
+                name="process_code_letters_and_digits",
+                violation_error_message=_("A code holds letters and digits only, e.g. GCM."),
             ),
         ]
 

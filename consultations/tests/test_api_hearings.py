@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from consultations.enums import ParticipationRole, SegmentKind
-from consultations.models import Hearing, Participation, Segment, StatusChange
+from consultations.models import Hearing, Participation, Process, Segment, StatusChange
 from consultations.tests.factories import (
     ContributionFactory,
     HearingFactory,
@@ -539,3 +539,19 @@ def test_a_hearing_created_without_published_is_a_draft(client, editor):
     assert response.status_code == 201
     assert (response.json()["published"], response.json()["published_at"]) == (False, None)
     assert StatusChange.objects.count() == 0
+
+
+@pytest.mark.parametrize("code", ["A/B", "A.B"])
+def test_a_process_code_that_would_break_links_is_refused_clearly(client, editor, code):
+    client.force_login(editor)
+    response = client.post(
+        "/api/v1/processes/",
+        {"slug": "p", "code": code, "title": "Process", "description": ""},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == [
+        "A code holds letters and digits only, e.g. GCM: it starts every contribution reference "
+        "and the process's address."
+    ]
+    assert not Process.objects.filter(slug="p").exists()

@@ -131,6 +131,21 @@ def test_process_code_is_unique(violates):
         ProcessFactory(code="GCM")
 
 
+@pytest.mark.parametrize("code", ["A/B", "A.B", "GCM 2", "GCM\n", "Ñ1", "A-B"])
+def test_a_process_code_is_letters_and_digits(violates, code):
+    """It starts every contribution reference and the process's address: a "/" or a "." made
+    them impossible to link, and every page listing them failed."""
+    process = ProcessFactory.build(code=code)
+    with pytest.raises(ValidationError) as refused:
+        process.full_clean()
+    assert refused.value.message_dict["code"] == [
+        "A code holds letters and digits only, e.g. GCM: it starts every contribution reference "
+        "and the process's address."
+    ]
+    with violates("process_code_letters_and_digits"):
+        ProcessFactory(code=code)
+
+
 def test_hearing_status_follows_the_date():
     today = timezone.localdate()
     assert HearingFactory(date=today + DAY).status == HearingStatus.UPCOMING
