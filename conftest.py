@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
+from django.utils import translation
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -51,6 +52,15 @@ def decision_emails_at_once(settings):
     """Decision emails go at once, as with `DJANGO_DECISION_EMAIL_DELAY=0`, so tests of what
     an email says need not wait; test_decision_emails.py sets the delay and tests holding."""
     settings.DECISION_EMAIL_DELAY_MINUTES = 0
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request in French leaves French active in the thread (LocaleMiddleware activates the
+    visitor's language and nothing deactivates it), and the next test on that worker would read
+    its messages in French: each test ends back in the site's default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session", autouse=True)
