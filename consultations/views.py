@@ -117,30 +117,21 @@ class WindowCall:
     kind: str
     window: Window
     url: str
-    time_zone: str
+    zone: zoneinfo.ZoneInfo  # the venue's (`Hearing.zone`)
 
     @cached_property
     def state(self):
         return self.window.state()
-
-    @property
-    def opens(self):
-        return self.window.opens
-
-    @property
-    def closes(self):
-        return self.window.closes
 
     @cached_property
     def sentence(self):
         """The window's state in words, or "" when the hearing has no such window."""
         if self.state == "none":
             return ""
-        moment = self.opens if self.state == "upcoming" else self.closes
-        at_venue = timezone.localtime(moment, zoneinfo.ZoneInfo(self.time_zone))
+        moment = self.window.opens if self.state == "upcoming" else self.window.closes
         return _(WINDOW_SENTENCES[self.kind, self.state]) % {
-            "moment": formatted_date(at_venue, "DATETIME_FORMAT"),
-            "zone": self.time_zone,
+            "moment": formatted_date(timezone.localtime(moment, self.zone), "DATETIME_FORMAT"),
+            "zone": self.zone.key,
         }
 
     @property
@@ -159,13 +150,13 @@ def windows_of(hearing, register_link=None, contribute_link=None):
             "registration",
             hearing.registration_window,
             register_link(hearing.slug),
-            hearing.time_zone,
+            hearing.zone,
         ),
         WindowCall(
             "contribution",
             hearing.contribution_window,
             contribute_link(hearing.slug),
-            hearing.time_zone,
+            hearing.zone,
         ),
     ]
 

@@ -9,6 +9,7 @@ from django.template import engines
 from django.test import override_settings
 from django.urls import set_script_prefix
 from django.utils import translation
+from django.utils.autoreload import file_changed
 
 from config.jinja2 import date, url
 from consultations import public_site
@@ -69,3 +70,15 @@ def test_a_setting_change_forgets_the_remembered_messages():
         assert public_site.gettext("Anonymous") == "Anonymous"
     with translation.override("fr"):
         assert public_site.gettext("Anonymous") == "Anonyme"
+
+
+def test_an_edited_catalog_is_read_anew(tmp_path):
+    """The development server reloads an edited `.mo` without restarting: the remembered
+    messages go with it; another file changing keeps them."""
+    with translation.override("fr"):
+        public_site.gettext("Anonymous")
+    assert public_site.remembered_translation.cache_info().currsize > 0
+    file_changed.send(sender=None, file_path=tmp_path / "views.py")
+    assert public_site.remembered_translation.cache_info().currsize > 0
+    file_changed.send(sender=None, file_path=tmp_path / "django.mo")
+    assert public_site.remembered_translation.cache_info().currsize == 0
